@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DjangoClerkConfig(AppConfig):
+    name = "django_clerk"
+    label = "django_clerk"
+    verbose_name = _("Clerk.io")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_clerk import checks  # noqa: F401  (registers the system checks)

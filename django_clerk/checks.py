@@ -1,0 +1,198 @@
+"""System checks for the CLERK settings and the entity mapping, with stable ids.
+
+========================  ==============================================================
+``django_clerk.E001``     ``CLERK`` is not a dict
+``django_clerk.E002``     ``CLERK`` has a key this app does not know (a typo?)
+``django_clerk.E003``     ``CLERK["SERIALIZERS"]`` is not a dict, or names an unknown entity
+``django_clerk.E004``     a serializer cannot be imported
+``django_clerk.E005``     a serializer is not a subclass of the entity's base serializer
+``django_clerk.E006``     a serializer has no ``Meta.model`` that is a Django model
+``django_clerk.E007``     a serializer does not produce a field Clerk requires
+``django_clerk.E008``     ``CLERK["API_URL"]`` is not an absolute http(s) URL
+``django_clerk.E009``     a numeric setting is out of range
+``django_clerk.E010``     ``CLERK["STORES"]`` is malformed
+``django_clerk.E011``     ``Meta.modified_field``/``Meta.date_field`` is not a field of the model
+``django_clerk.E012``     ``Meta.in_stock_filter`` does not apply to the model
+``django_clerk.E013``     ``CLERK["BASE_URL"]`` is not an absolute http(s) URL
+========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+
+from django_clerk import ENTITIES
+from django_clerk.conf import DEFAULTS, clerk_settings
+
+NUMERIC_RANGES: dict[str, tuple[float, float]] = {
+    "API_TIMEOUT": (0.1, 300),
+    "API_RETRIES": (0, 20),
+    "API_BACKOFF": (0, 60),
+    "FEED_DEFAULT_LIMIT": (1, 1000),
+    "FEED_MAX_LIMIT": (1, 1000),
+    "TOKEN_CACHE_SECONDS": (0, 3600),
+    "SYNC_BATCH_SIZE": (1, 1000),
+    "SYNC_MAX_ATTEMPTS": (1, 1000),
+}
+STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
+
+
+@register("django_clerk")
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    user = getattr(settings, "CLERK", {})
+    if not isinstance(user, dict):
+        return [Error("settings.CLERK must be a dict.", id="django_clerk.E001")]
+    errors: list[CheckMessage] = []
+    for key in sorted(set(user) - set(DEFAULTS)):
+        errors.append(
+            Error(
+                f"settings.CLERK has an unknown key {key!r}.",
+                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                id="django_clerk.E002",
+            )
+        )
+    for name, (low, high) in NUMERIC_RANGES.items():
+        value = getattr(clerk_settings, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            errors.append(
+                Error(
+                    f"CLERK[{name!r}] must be a number from {low:g} to {high:g}, not {value!r}.",
+                    id="django_clerk.E009",
+                )
+            )
+    if not _is_http_url(clerk_settings.API_URL):
+        errors.append(
+            Error(
+                f"CLERK['API_URL'] must be an absolute http(s) URL, not {clerk_settings.API_URL!r}.",
+                hint="The default is https://api.clerk.io/v2/.",
+                id="django_clerk.E008",
+            )
+        )
+    if clerk_settings.BASE_URL and not _is_http_url(clerk_settings.BASE_URL):
+        errors.append(
+            Error(
+                f"CLERK['BASE_URL'] must be an absolute http(s) URL, not {clerk_settings.BASE_URL!r}.",
+                id="django_clerk.E013",
+            )
+        )
+    errors.extend(_check_stores(clerk_settings.STORES))
+    return errors
+
+
+@register("django_clerk")
+def check_serializers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []  # reported as E001
+    mapping = clerk_settings.SERIALIZERS
+    if not isinstance(mapping, dict):
+        return [Error("CLERK['SERIALIZERS'] must be a dict.", id="django_clerk.E003")]
+    from django_clerk.mapping.registry import get_serializer
+    from django_clerk.mapping.serializers import BASES
+
+    errors: list[CheckMessage] = []
+    for entity in mapping:
+        if entity not in ENTITIES:
+            errors.append(
+                Error(
+                    f"CLERK['SERIALIZERS'] names an unknown entity {entity!r}.",
+                    hint=f"Clerk's entities are {', '.join(ENTITIES)}.",
+                    id="django_clerk.E003",
+                )
+            )
+            continue
+        try:
+            serializer = get_serializer(entity)
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), id="django_clerk.E004"))
+            continue
+        if serializer is None:
+            continue
+        errors.extend(_check_serializer(entity, serializer, BASES[entity]))
+    return errors
+
+
+def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMessage]:
+    where = f"CLERK['SERIALIZERS'][{entity!r}]"
+    if not isinstance(serializer, type) or not issubclass(serializer, base):
+        return [
+            Error(
+                f"{where} must be a subclass of django_clerk.mapping.{base.__name__}.",
+                obj=serializer,
+                id="django_clerk.E005",
+            )
+        ]
+    meta = getattr(serializer, "Meta", None)
+    model = getattr(meta, "model", None)
+    if not (isinstance(model, type) and issubclass(model, models.Model)):
+        return [Error(f"{where} has no Meta.model.", obj=serializer, id="django_clerk.E006")]
+    errors: list[CheckMessage] = []
+    try:
+        missing = serializer.missing_required_fields()
+    except Exception as exc:  # a broken field declaration
+        return [Error(f"{where} cannot build its fields: {exc}", obj=serializer, id="django_clerk.E007")]
+    for name in missing:
+        errors.append(
+            Error(
+                f"{where} does not produce {name!r}, which Clerk requires for {entity}.",
+                hint="Add it to Meta.fields or declare a field of that name.",
+                obj=serializer,
+                id="django_clerk.E007",
+            )
+        )
+    for option in ("modified_field", "date_field"):
+        name = getattr(meta, option, None)
+        if name is None:
+            continue
+        try:
+            model._meta.get_field(name)
+        except FieldDoesNotExist:
+            errors.append(
+                Error(
+                    f"{where}: Meta.{option} {name!r} is not a field of {model.__name__}.",
+                    obj=serializer,
+                    id="django_clerk.E011",
+                )
+            )
+    condition = getattr(meta, "in_stock_filter", None)
+    if condition is not None:
+        try:
+            q = Q(**condition) if isinstance(condition, dict) else condition
+            str(model._default_manager.filter(q).query)  # compiles, touches no database
+        except (FieldError, TypeError, ValueError) as exc:
+            errors.append(
+                Error(
+                    f"{where}: Meta.in_stock_filter does not apply to {model.__name__}: {exc}",
+                    obj=serializer,
+                    id="django_clerk.E012",
+                )
+            )
+    return errors
+
+
+def _check_stores(stores: Any) -> list[CheckMessage]:
+    if not isinstance(stores, dict):
+        return [Error("CLERK['STORES'] must be a dict of store code to keys.", id="django_clerk.E010")]
+    errors: list[CheckMessage] = []
+    for code, keys in stores.items():
+        if not isinstance(keys, dict) or set(keys) - STORE_KEYS:
+            errors.append(
+                Error(
+                    f"CLERK['STORES'][{code!r}] must be a dict with PUBLIC_KEY and/or PRIVATE_KEY.",
+                    id="django_clerk.E010",
+                )
+            )
+    return errors
+
+
+def _is_http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)

@@ -1,0 +1,54 @@
+"""The ``CLERK`` settings dict, read live through :data:`clerk_settings`.
+
+Every value is looked up in ``settings.CLERK`` on each access, so ``override_settings``
+works in tests and nothing is cached at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # -- Clerk's REST API -------------------------------------------------------
+    "API_URL": "https://api.clerk.io/v2/",
+    "API_TIMEOUT": 10.0,  # seconds, per HTTP call of the API client
+    "API_RETRIES": 3,  # retries of transient failures (network, 5xx, 429) per call
+    "API_BACKOFF": 0.5,  # first backoff in seconds, doubled on each retry
+    # -- Credentials from settings (they win over the keys stored in the database) --
+    "PUBLIC_KEY": "",  # keys of the store whose code is "default"
+    "PRIVATE_KEY": "",
+    "STORES": {},  # {"store-code": {"PUBLIC_KEY": "...", "PRIVATE_KEY": "..."}}
+    # -- Mapping ----------------------------------------------------------------
+    "SERIALIZERS": {},  # {"products": "shop.clerk.ProductSerializer", ...}
+    "BASE_URL": "",  # absolute base for url/image when a store has no base URL
+    "VALIDATE": True,  # check mandatory fields and types of every serialized object
+    # -- Feeds ------------------------------------------------------------------
+    "FEED_ALLOW_HTTP": False,  # serve Feed V2 over plain http (development only)
+    "FEED_DEFAULT_LIMIT": 25,
+    "FEED_MAX_LIMIT": 1000,
+    "TOKEN_CACHE_SECONDS": 60,  # how long a verified importer token is trusted
+    # -- Real-time sync -----------------------------------------------------------
+    "REALTIME_SYNC": True,
+    "SYNC_BATCH_SIZE": 1000,
+    "SYNC_MAX_ATTEMPTS": 12,
+    # -- Storefront ---------------------------------------------------------------
+    "CLERK_JS_URL": "https://cdn.clerk.io/clerk.js",
+}
+
+
+class ClerkSettings:
+    """Attribute access to ``settings.CLERK`` with :data:`DEFAULTS` filled in."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown CLERK setting: {name!r}")
+        user = getattr(settings, "CLERK", None) or {}
+        return user.get(name, DEFAULTS[name])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in DEFAULTS}
+
+
+clerk_settings = ClerkSettings()

@@ -1,0 +1,65 @@
+"""Finding the store a request or a key belongs to."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlparse
+
+from django.http import HttpRequest
+from django.utils import translation
+
+from django_clerk.models import Store
+
+
+def active_stores() -> list[Store]:
+    return list(Store.objects.active())
+
+
+def store_for_public_key(public_key: str, stores: list[Store] | None = None) -> Store | None:
+    """The active store whose public key (settings or database) is ``public_key``.
+
+    Every store's key is compared, in constant time, so timing says nothing about which
+    keys exist; an empty key never matches (no "store 0 when no key was sent").
+    """
+    if not public_key:
+        return None
+    found = None
+    wanted = public_key.encode()
+    for store in active_stores() if stores is None else stores:
+        candidate = store.credentials().public_key
+        if candidate and hmac.compare_digest(candidate.encode(), wanted) and found is None:
+            found = store
+    return found
+
+
+def private_key_matches(store: Store, private_key: str) -> bool:
+    """Constant-time check of a private key; an unset key never matches."""
+    expected = store.credentials().private_key
+    if not expected or not private_key:
+        return False
+    return hmac.compare_digest(expected.encode(), private_key.encode())
+
+
+def store_for_request(request: HttpRequest | None) -> Store | None:
+    """The store a storefront request is shown in: the active store whose base URL's host
+    is the request's host and whose language is the active language, with looser matches
+    (host only, language only, the only/first active store) as fallbacks."""
+    if request is not None and hasattr(request, "_clerk_store"):
+        return request._clerk_store
+    stores = active_stores()
+    if not stores:
+        return None
+    host = request.get_host().split(":")[0].lower() if request is not None else ""
+    language = (translation.get_language() or "").lower()
+
+    def score(store: Store) -> tuple[int, int, int]:
+        store_host = (urlparse(store.base_url).hostname or "") if store.base_url else ""
+        host_match = int(bool(host) and store_host == host)
+        lang = store.get_language().lower()
+        lang_match = int(bool(language) and (lang == language or lang.split("-")[0] == language))
+        return (host_match + lang_match, int(store.code == "default"), -store.pk)
+
+    best = max(stores, key=score)
+    if request is not None:
+        request._clerk_store = best
+    return best

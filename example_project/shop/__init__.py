@@ -1,0 +1,1 @@
+"""The example shop: a small, realistic catalogue, cart and checkout connected to Clerk.io."""

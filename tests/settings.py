@@ -1,0 +1,22 @@
+"""Test settings: the example shop's, on SQLite by default or on ``DATABASE_URL``."""
+
+import os
+
+from example_project.settings import *  # noqa: F403
+from example_project.settings import CLERK, database_from_url
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+CLERK = {
+    **CLERK,
+    "PUBLIC_KEY": "",
+    "PRIVATE_KEY": "",
+    "API_URL": "http://127.0.0.1:9/v2/",  # nothing listens: tests point it at the fake API
+    "BASE_URL": "https://shop.example.com",
+    "FEED_ALLOW_HTTP": False,
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
