@@ -214,9 +214,19 @@ class CategorySerializer(ClerkSerializer):
 
 
 class OrderSerializer(ClerkSerializer):
-    """Orders: id, products (lines of id, quantity, unit price), time."""
+    """Orders: id, products (lines of id, quantity, unit price), time.
+
+    ``email`` is left out for stores that do not collect emails.
+    """
 
     entity = "orders"
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        store = self.context.get("store")
+        if store is not None and not getattr(store, "collect_emails", True):
+            data.pop("email", None)
+        return data
 
 
 class CustomerSerializer(ClerkSerializer):

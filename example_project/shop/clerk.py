@@ -1,0 +1,85 @@
+"""The shop's Clerk mapping: which models are Clerk's five entities, and how they look.
+
+settings.CLERK["SERIALIZERS"] points at these classes.
+"""
+
+from rest_framework import serializers
+
+from django_clerk import mapping
+from shop.models import Category, Customer, Order, Page, Product
+
+
+class ProductSerializer(mapping.ProductSerializer):
+    name = mapping.TranslatedField()  # name_da in the Danish store
+    description = mapping.TranslatedField()
+    url = mapping.AbsoluteURLField()
+    image = mapping.ImageURLField()
+    categories = mapping.IdListField()
+    brand = serializers.CharField(source="brand.name")
+    in_stock = serializers.BooleanField()
+    prices = mapping.PricesField(price="price", list_price="list_price", tax_rate="tax_rate")
+    variants = mapping.VariantsField(
+        attributes={"ids": "pk", "skus": "sku", "names": "name", "prices": "price", "stocks": "stock"},
+        tax_rate="tax_rate",
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "id", "name", "description", "url", "image", "categories", "created_at",
+            "sku", "brand", "stock", "in_stock", "prices", "variants",
+        ]  # fmt: skip
+        modified_field = "updated_at"
+        in_stock_filter = {"stock__gt": 0}
+
+    @classmethod
+    def get_queryset(cls, store):
+        return Product.objects.published()
+
+
+class CategorySerializer(mapping.CategorySerializer):
+    url = mapping.AbsoluteURLField()
+    image = mapping.ImageURLField()
+    subcategories = mapping.IdListField(source="children")
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "url", "subcategories", "parent", "image", "description"]
+
+
+class OrderSerializer(mapping.OrderSerializer):
+    products = mapping.OrderLinesField(source="lines", product="product_id", price="unit_price")
+    time = mapping.TimestampField(source="created_at")
+
+    class Meta:
+        model = Order
+        fields = ["id", "products", "time", "customer", "email"]
+        date_field = "created_at"
+        modified_field = "updated_at"
+
+
+class CustomerSerializer(mapping.CustomerSerializer):
+    name = serializers.CharField(source="full_name")
+    zip = serializers.CharField(source="zip_code")
+    is_b2b = serializers.BooleanField(source="is_business")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "subscribed", "zip", "is_b2b"]
+        modified_field = "updated_at"
+
+
+class PageSerializer(mapping.PageSerializer):
+    type = serializers.CharField(source="kind")
+    text = serializers.CharField(source="body")
+    url = mapping.AbsoluteURLField()
+    image = mapping.ImageURLField()
+
+    class Meta:
+        model = Page
+        fields = ["id", "type", "url", "title", "text", "image"]
+        modified_field = "updated_at"
+
+    @classmethod
+    def get_queryset(cls, store):
+        return Page.objects.published()
