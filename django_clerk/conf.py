@@ -32,9 +32,20 @@ DEFAULTS: dict[str, Any] = {
     # -- Real-time sync -----------------------------------------------------------
     "REALTIME_SYNC": True,
     "SYNC_BATCH_SIZE": 1000,
-    "SYNC_MAX_ATTEMPTS": 12,
+    "SYNC_MAX_ATTEMPTS": 12,  # a pending change is kept as failed after this many attempts
+    "SYNC_DELIVERY": "thread",  # "thread" | "task" | "manual": who delivers pending changes
+    "SYNC_TIMEOUT": 5.0,  # seconds per real-time push call (one attempt; the outbox retries)
+    "SYNC_RETRY_BACKOFF": 5.0,  # first retry delay in seconds, doubled on each attempt
+    "SYNC_RETRY_MAX_BACKOFF": 3600.0,  # longest retry delay in seconds
+    "SYNC_LEASE_SECONDS": 300,  # a claimed change is claimable again after this (crash recovery)
+    "SYNC_BREAKER_THRESHOLD": 3,  # consecutive failed pushes that pause the delivery thread
+    "SYNC_BREAKER_COOLDOWN": 30.0,  # seconds the delivery thread waits before trying again
     # -- Storefront ---------------------------------------------------------------
     "CLERK_JS_URL": "https://cdn.clerk.io/clerk.js",
+    "CURRENCY_SYMBOL": "",  # Clerk.js globals.currency_symbol (a store's own setting wins)
+    "CURRENCY_ISO": "",  # Clerk.js globals.currency_iso, e.g. "DKK"
+    "CSP_NONCE_ATTRIBUTE": "csp_nonce",  # request attribute / context variable with the nonce
+    "JS_VISITOR_FROM_SESSION": True,  # Clerk.js uses the session's visitor id (server calls do)
 }
 
 

@@ -9,6 +9,8 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")}
 
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop"]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
 CLERK = {

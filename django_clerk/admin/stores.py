@@ -26,6 +26,12 @@ class StoreForm(forms.ModelForm):
     )
     clear_private_key = forms.BooleanField(label=_("Remove the stored private key"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
+    base_url = forms.URLField(
+        label=_("Base URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=Store._meta.get_field("base_url").help_text,
+    )
 
     class Meta:
         model = Store

@@ -116,6 +116,10 @@ class ClerkSerializer(serializers.ModelSerializer):
                 attribute = field.get_attribute(instance)
             except SkipField:
                 continue
+            except AttributeError:
+                if _path_hits_none(instance, field.source_attrs):
+                    continue  # "brand.name" of a product without a brand: omitted
+                raise
             if attribute is None and not getattr(field, "merge", False):
                 continue
             value = field.to_representation(attribute)
@@ -173,6 +177,15 @@ class ClerkSerializer(serializers.ModelSerializer):
         return [name for name in REQUIRED.get(cls.entity, {}) if name not in produced]
 
 
+def _path_hits_none(instance: Any, attrs: list[str]) -> bool:
+    """Whether following ``attrs`` meets ``None`` before the last attribute."""
+    for attr in attrs[:-1]:
+        instance = getattr(instance, attr, None)
+        if instance is None:
+            return True
+    return False
+
+
 def _relation_path(model: type[models.Model], field: serializers.Field) -> tuple[str | None, str]:
     """Classify a field's source path: ``("select", "brand")``, ``("prefetch", "categories")`` or
     ``(None, "")`` when it crosses no relation (or leaves the model's fields)."""
@@ -187,6 +200,8 @@ def _relation_path(model: type[models.Model], field: serializers.Field) -> tuple
             break  # a property or method: nothing we can load for it
         if not field.is_relation or field.related_model is None:
             break
+        if getattr(field, "attname", None) == attr != field.name:
+            break  # "brand_id": the column itself, no join needed
         path.append(attr)
         if field.many_to_many or field.one_to_many:
             kind = "prefetch"

@@ -67,6 +67,9 @@ class ClerkDataError(ValidationError):
         self.entity, self.object_id, self.field, self.problem = entity, object_id, field, problem
         super().__init__(f"{entity} {object_id!r}: field {field!r} {problem}")
 
+    def __str__(self) -> str:
+        return self.message
+
 
 def _type_names(types: tuple[type, ...]) -> str:
     return " or ".join(t.__name__ for t in types)
@@ -83,8 +86,10 @@ def problems(entity: str, item: dict[str, Any]) -> list[ClerkDataError]:
             isinstance(item[name], bool) and bool not in types
         ):
             found.append(_wrong_type(entity, object_id, name, item[name], types))
-    optional = OPTIONAL[entity]
+    required, optional = REQUIRED[entity], OPTIONAL[entity]
     for name, value in item.items():
+        if name in required:
+            continue
         if name in optional and (
             not isinstance(value, optional[name]) or (isinstance(value, bool) and bool not in optional[name])
         ):

@@ -40,7 +40,9 @@ def clerk_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     # Subclasses of the plain types (IntEnum, SafeString, ...) become the plain type.
-    for plain in (bool, int, float, str):
+    if isinstance(value, str):
+        return str.__str__(value)  # str() would keep a SafeString a SafeString
+    for plain in (bool, int, float):
         if isinstance(value, plain):
             return plain(value)
     return str(value)  # UUID and other scalar objects

@@ -1,5 +1,7 @@
 """The app's models, one module per concern."""
 
 from django_clerk.models.store import Credentials, Store
+from django_clerk.models.storefront import StorefrontSettings
+from django_clerk.models.sync import PendingChange, SyncCheckpoint
 
-__all__ = ["Credentials", "Store"]
+__all__ = ["Credentials", "PendingChange", "Store", "StorefrontSettings", "SyncCheckpoint"]

@@ -13,7 +13,7 @@ class ProductSerializer(mapping.ProductSerializer):
     name = mapping.TranslatedField()  # name_da in the Danish store
     description = mapping.TranslatedField()
     url = mapping.AbsoluteURLField()
-    image = mapping.ImageURLField()
+    image = mapping.ImageURLField(default_image="/static/shop/no-image.svg")
     categories = mapping.IdListField()
     brand = serializers.CharField(source="brand.name")
     in_stock = serializers.BooleanField()

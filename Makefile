@@ -1,0 +1,64 @@
+# django-clerkio: `make demo` runs the example shop, `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := cd example_project && ../$(BIN)/python manage.py
+DEMO_PRODUCTS ?= 2000
+FAKE_API_PORT ?= 8765
+# Without real Clerk keys the demo talks to the bundled fake of Clerk's API.
+DEMO_ENV := CLERK_PUBLIC_KEY=$${CLERK_PUBLIC_KEY:-demo-public-key} \
+	CLERK_PRIVATE_KEY=$${CLERK_PRIVATE_KEY:-demo-private-key} \
+	CLERK_API_URL=$${CLERK_API_URL:-http://127.0.0.1:$(FAKE_API_PORT)/v2/}
+
+.PHONY: install demo demo-data fake-api test test-postgres lint format tox bench-feeds bench-sync clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+demo-data: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --reset --products $(DEMO_PRODUCTS) --orders 500 --customers 300 --pages 30 --seed 1
+	$(MANAGE) shell -c "from django.contrib.auth import get_user_model as g; U = g(); \
+		U.objects.filter(username='admin').exists() or U.objects.create_superuser('admin', 'admin@example.com', 'admin')"
+
+demo: demo-data
+	@echo "Example shop: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/, admin/admin)"
+	@if [ -z "$$CLERK_API_URL" ]; then \
+		echo "Fake Clerk API: http://127.0.0.1:$(FAKE_API_PORT)/v2/ (set CLERK_PUBLIC_KEY, CLERK_PRIVATE_KEY and CLERK_API_URL to use Clerk)"; \
+		$(BIN)/python -m django_clerk.testing --port $(FAKE_API_PORT) \
+			--store $${CLERK_PUBLIC_KEY:-demo-public-key}:$${CLERK_PRIVATE_KEY:-demo-private-key} & \
+		trap "kill $$!" EXIT INT TERM; \
+		$(DEMO_ENV) $(MAKE) --no-print-directory _runserver; \
+	else $(MAKE) --no-print-directory _runserver; fi
+
+_runserver:
+	$(MANAGE) runserver 127.0.0.1:8000
+
+fake-api: install
+	$(BIN)/python -m django_clerk.testing --port $(FAKE_API_PORT)
+
+test: install lint
+	$(BIN)/pytest -n 2
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+tox: install
+	$(BIN)/pip install --quiet tox
+	$(BIN)/tox
+
+clean:
+	rm -rf $(VENV) .tox .pytest_cache .ruff_cache example_project/db.sqlite3 *.egg-info

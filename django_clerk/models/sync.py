@@ -1,0 +1,123 @@
+"""The real-time sync's outbox (:class:`PendingChange`) and the full sync's resume point
+(:class:`SyncCheckpoint`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from django_clerk import ENTITIES
+
+ENTITY_CHOICES = [(entity, entity) for entity in ENTITIES]
+
+
+class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
+    def due(self, now=None) -> PendingChangeQuerySet:
+        """Pending, due now, and not claimed by a live delivery."""
+        now = now or timezone.now()
+        return self.filter(state=PendingChange.State.PENDING, due_at__lte=now).filter(
+            models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now)
+        )
+
+    def retry_now(self) -> int:
+        """Make these changes (failed ones included) due again at once, with fresh attempts."""
+        return self.update(
+            state=PendingChange.State.PENDING,
+            attempts=0,
+            due_at=timezone.now(),
+            claimed_until=None,
+            lease=None,
+            last_error="",
+        )
+
+
+class PendingChange(models.Model):
+    """One object of one entity that a store's Clerk index has not caught up with yet.
+
+    There is at most one row per (store, entity, object id): a new change of an object that is
+    already pending updates the row (see :mod:`django_clerk.sync.outbox`). The row holds no
+    data: the object is serialized in its final state when it is delivered, and becomes a
+    delete if it has left the store's feed by then. A row is removed only once Clerk answered
+    ``{"status": "ok"}``.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        FAILED = "failed", _("failed")
+
+    # No database constraint: the recording path may use a briefly cached store list, and a
+    # store deleted meanwhile must not make the shop's own write fail. Rows of a store that no
+    # longer exists are dropped at delivery.
+    store = models.ForeignKey(
+        "django_clerk.Store",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="pending_changes",
+        verbose_name=_("store"),
+    )
+    entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
+    object_id = models.CharField(_("object id"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    #: Set while a delivery works on the row; after it the row is claimable again (a delivery
+    #: that died mid-call loses nothing).
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    #: The claiming delivery's token. A new change of the object clears it, so the delivery
+    #: that sent the older state leaves the row for the next one.
+    lease = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("first changed"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending Clerk change")
+        verbose_name_plural = _("pending Clerk changes")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "entity", "object_id"], name="django_clerk_pending_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="django_clerk_pending_due")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.object_id} → {self.store_id}"
+
+
+class SyncCheckpoint(models.Model):
+    """How far an interrupted ``clerk_sync`` of one store and entity got.
+
+    ``last_pk`` is the last primary key Clerk accepted; a new run with the same ``since``
+    continues after it. The row is deleted when the run completes.
+    """
+
+    store = models.ForeignKey(
+        "django_clerk.Store",
+        on_delete=models.CASCADE,
+        related_name="sync_checkpoints",
+        verbose_name=_("store"),
+    )
+    entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
+    since = models.DateTimeField(_("changed since"), null=True, blank=True)
+    last_pk = models.CharField(_("last primary key sent"), max_length=64)
+    sent = models.PositiveIntegerField(_("objects sent"), default=0)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Clerk sync checkpoint")
+        verbose_name_plural = _("Clerk sync checkpoints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "entity"], name="django_clerk_checkpoint_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} of {self.store_id} after pk {self.last_pk}"

@@ -1,0 +1,236 @@
+"""The endpoints of :class:`~django_clerk.testing.fake_api.FakeClerkAPI`.
+
+Each handler takes the fake (its lock held by the caller) and the merged request parameters
+and returns ``(http_status, payload)``. Answers are deterministic: recommendations are the
+catalogue's ids in ascending order, minus the products asked about; searches are
+case-insensitive substring matches on ``name`` (``title`` for pages).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django_clerk import ENTITIES
+
+if TYPE_CHECKING:
+    from django_clerk.testing.fake_api import FakeClerkAPI, _Rule
+
+Result = tuple[int, dict[str, Any]]
+
+STATUS_FOR_TYPE = {
+    "AuthenticationError": 403,
+    "ParsingError": 400,
+    "LogicalError": 400,
+    "InternalError": 500,
+}
+OK: dict[str, Any] = {"status": "ok"}
+LOG_PATHS = ("log/sale", "log/click", "log/basket/set", "log/debug")
+
+
+class _ParamError(ValueError):
+    pass
+
+
+@dataclass
+class Answer:
+    """What the fake sends back: a JSON payload, or text sent as an HTML page."""
+
+    status: int
+    payload: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def html(status: int) -> Answer:
+    """The kind of page a load balancer answers when Clerk is in trouble."""
+    phrase = {503: "Service Unavailable", 502: "Bad Gateway", 504: "Gateway Timeout"}.get(
+        status, "Error"
+    )
+    return Answer(status, f"<html><body><h1>{status} {phrase}</h1></body></html>")
+
+
+def fault_answer(rule: _Rule) -> Answer:
+    """The answer of an injected ``fail``/``rate_limit``/``error`` rule."""
+    if rule.kind == "fail":
+        return html(rule.options["status"])
+    if rule.kind == "rate_limit":
+        retry_after = rule.options["retry_after"]
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        return Answer(429, {"status": "error", "message": "Too many requests"}, headers)
+    message = rule.options["message"] or f"Injected {rule.options['type']}"
+    status, payload = error(rule.options["type"], message, rule.options["status"])
+    return Answer(status, payload)
+
+
+def error(type_: str, message: str, status: int | None = None) -> Result:
+    """Clerk's error JSON."""
+    return status or STATUS_FOR_TYPE.get(type_, 400), {
+        "status": "error",
+        "type": type_,
+        "message": message,
+        "moreInfo": "https://docs.clerk.io/reference",
+        "id": uuid.uuid4().hex[:16],
+    }
+
+
+def dispatch(fake: FakeClerkAPI, method: str, path: str, params: dict[str, Any]) -> Result:
+    try:
+        if path == "token/verify":
+            return _token_verify(fake, params)
+        if path in ENTITIES:
+            return _data(fake, method, path, params)
+        handler = _READ_ONLY.get(path)
+        if handler is None and path.startswith("recommendations/"):
+            handler = _recommendations
+        if handler is None:
+            return error("LogicalError", f"Unknown endpoint: {path}", 404)
+        private = path.startswith("client/")
+        problem = fake._check_keys(params, private=private)
+        if problem:
+            return error("AuthenticationError", problem)
+        return handler(fake, path, params)
+    except _ParamError as exc:
+        return error("ParsingError", str(exc))
+
+
+def _token_verify(fake: FakeClerkAPI, params: Mapping[str, Any]) -> Result:
+    token, key = params.get("token"), params.get("key")
+    if not isinstance(token, str) or not token or not isinstance(key, str) or not key:
+        return error("ParsingError", "token/verify needs `token` and `key`")
+    if fake.tokens.get(token) != key:
+        return error("AuthenticationError", "Invalid token")
+    return 200, dict(OK)
+
+
+def _data(fake: FakeClerkAPI, method: str, entity: str, params: Mapping[str, Any]) -> Result:
+    if method not in ("POST", "DELETE"):
+        return error("LogicalError", f"{method} is not supported on {entity}", 405)
+    problem = fake._check_keys(params, private=True)
+    if problem:
+        return error("AuthenticationError", problem)
+    value = params.get(entity)
+    if method == "DELETE":
+        ids = value if isinstance(value, list) else [value]
+        if value is None or not all(_is_id(i) for i in ids):
+            raise _ParamError(f"`{entity}` must be a list of ids")
+        fake._delete_ids(entity, ids)
+        return 200, dict(OK)
+    if not isinstance(value, list) or not all(
+        isinstance(o, dict) and _is_id(o.get("id")) for o in value
+    ):
+        raise _ParamError(f"`{entity}` must be a list of objects, each with an `id`")
+    fake._store_objects(entity, value)
+    return 200, dict(OK)
+
+
+def _account_info(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    store = {
+        "public_key": params["key"],
+        "name": "Fake Clerk.io store",
+        "language": "english",
+        "products": len(fake.data["products"]),
+    }
+    return 200, {"status": "ok", "store": store}
+
+
+def _content_list(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    contents = [
+        {"id": cid, "name": cid.replace("-", " ").capitalize(), "type": "html"}
+        for cid in fake.content_ids
+    ]
+    return 200, {"status": "ok", "contents": contents}
+
+
+def _log(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    fake._log(path, params)
+    return 200, dict(OK)
+
+
+def _recommendations(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    logic = path[len("recommendations/") :]
+    products = fake._catalogue()
+    exclude = {_key(i) for i in _as_list(params.get("products", params.get("product")))}
+    products = [p for p in products if _key(p.get("id")) not in exclude]
+    category = params.get("category")
+    if logic.startswith("category/") and category is not None:
+        products = [p for p in products if category in (p.get("categories") or [])]
+    return _page(products, params, default_limit=10)
+
+
+def _search(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    field, items = {
+        "search/categories": ("name", list(fake.data["categories"].values())),
+        "search/pages": ("title", list(fake.data["pages"].values())),
+    }.get(path, ("name", fake._catalogue()))
+    query = params.get("query")
+    if not isinstance(query, str):
+        raise _ParamError("`query` must be a string")
+    needle = query.casefold()
+    matches = [i for i in items if needle in str(i.get(field, "")).casefold()]
+    status, payload = _page(matches, params, default_limit=6 if "predictive" in path else 20)
+    if path in ("search/search", "search/predictive"):
+        payload["facets"] = {}
+    return status, payload
+
+
+def _campaign_customers(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
+    return _page(list(fake.data["customers"].values()), params, default_limit=100)
+
+
+def _page(items: list[dict[str, Any]], params: Mapping[str, Any], default_limit: int) -> Result:
+    """Sort by id, apply offset/limit, add ``product_data`` when ``attributes`` are asked."""
+    limit = _int(params, "limit", default_limit)
+    offset = _int(params, "offset", 0)
+    items = sorted(items, key=lambda i: _key(i.get("id")))
+    page = items[offset : offset + limit]
+    payload: dict[str, Any] = {"status": "ok", "result": [i["id"] for i in page]}
+    payload["count"] = len(items)
+    attributes = params.get("attributes")
+    if attributes:
+        names = _as_list(attributes)
+        payload["product_data"] = [{n: i[n] for n in names if n in i} for i in page]
+    return 200, payload
+
+
+_READ_ONLY: dict[str, Callable[[FakeClerkAPI, str, Mapping[str, Any]], Result]] = {
+    "client/account/info": _account_info,
+    "client/account/content/list": _content_list,
+    "search/search": _search,
+    "search/predictive": _search,
+    "search/categories": _search,
+    "search/pages": _search,
+    "campaigns/customers": _campaign_customers,
+    **dict.fromkeys(LOG_PATHS, _log),
+}
+
+
+def _int(params: Mapping[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise _ParamError(f"`{name}` must be an integer") from None
+    if number < 0:
+        raise _ParamError(f"`{name}` must not be negative")
+    return number
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
+def _key(value: Any) -> tuple[int, Any]:
+    """Sort key putting numeric ids before text ids; ``"3"`` and ``3`` compare equal."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, str) and value.isdigit():
+        return (0, int(value))
+    return (1, str(value))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

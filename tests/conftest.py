@@ -1,0 +1,29 @@
+pytest_plugins = ["django_clerk.testing.pytest_plugin"]
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def make_store(db):
+    """Create a Clerk store; keyword arguments override the defaults."""
+    from django_clerk.models import Store
+
+    def make(**fields):
+        code = fields.pop("code", f"store{Store.objects.count() + 1}")
+        defaults = {
+            "name": code.title(),
+            "public_key": f"{code}-public",
+            "private_key": f"{code}-private",
+            "language": "en",
+            "base_url": "https://shop.example.com/",
+        }
+        defaults.update(fields)
+        return Store.objects.create(code=code, **defaults)
+
+    return make
+
+
+@pytest.fixture
+def store(make_store):
+    """The default store, English, with keys in the database."""
+    return make_store(code="default")

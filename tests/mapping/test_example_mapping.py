@@ -1,0 +1,71 @@
+"""The example shop's mapping: translations, variants, prices with and without tax."""
+
+from decimal import Decimal
+
+import pytest
+
+from django_clerk.mapping import get_serializer, problems
+from shop.models import Brand, Category, Product, ProductVariant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    brand = Brand.objects.create(name="Acme", slug="acme")
+    shoes = Category.objects.create(name="Shoes", slug="shoes")
+    boots = Category.objects.create(name="Boots", slug="boots", parent=shoes)
+    plain = Product.objects.create(
+        name="Sock", name_da="Strømpe", slug="sock", sku="S1", description="Wool",
+        price=Decimal("25.00"), brand=brand, image="products/sock.jpg", stock=4,
+    )  # fmt: skip
+    plain.categories.set([shoes])
+    boot = Product.objects.create(
+        name="Boot", slug="boot", sku="B1", description="Leather", price=Decimal("500.00"),
+        list_price=Decimal("625.00"), stock=3,
+    )  # fmt: skip
+    boot.categories.set([shoes, boots])
+    ProductVariant.objects.create(product=boot, sku="B1-41", name="41", price=Decimal("450.00"), stock=1)
+    ProductVariant.objects.create(product=boot, sku="B1-42", name="42", price=Decimal("480.00"), stock=2)
+    return plain, boot
+
+
+def serialize(store):
+    serializer = get_serializer("products")
+    return {p["sku"]: p for p in serializer.serialize(serializer.feed_queryset(store), store)}
+
+
+def test_variants_roll_up_into_the_parent(store, catalogue):
+    boot = serialize(store)["B1"]
+    assert boot["price"] == 450.0 and boot["price_excl_tax"] == 360.0
+    assert boot["list_price"] == 625.0 and boot["list_price_excl_tax"] == 500.0
+    assert boot["variant_skus"] == ["B1-41", "B1-42"]
+    assert boot["variant_prices"] == [450.0, 480.0]
+    assert boot["variant_stocks"] == [1, 2]
+    assert boot["on_sale"] is True
+    assert problems("products", boot) == []
+
+
+def test_product_without_variants_keeps_its_price_and_has_no_variant_lists(store, catalogue):
+    sock = serialize(store)["S1"]
+    assert sock["price"] == 25.0 and sock["price_excl_tax"] == 20.0
+    assert not any(key.startswith("variant_") for key in sock)
+    assert "list_price" not in sock  # null is omitted, never sent
+    assert sock["image"] == "https://shop.example.com/media/products/sock.jpg"
+    assert sock["url"] == "https://shop.example.com/product/sock/"
+    assert sock["brand"] == "Acme"
+
+
+def test_danish_store_renders_danish_text_with_english_fallback(make_store, catalogue):
+    danish = make_store(code="da", language="da", base_url="https://shop.example.dk/")
+    products = serialize(danish)
+    assert products["S1"]["name"] == "Strømpe"
+    assert products["B1"]["name"] == "Boot"  # no Danish name: falls back
+    assert products["S1"]["url"].startswith("https://shop.example.dk/")
+
+
+def test_constant_queries(store, catalogue, django_assert_num_queries):
+    serializer = get_serializer("products")
+    # products+brand, categories, variants
+    with django_assert_num_queries(3):
+        serializer.serialize(serializer.feed_queryset(store), store)

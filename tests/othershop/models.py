@@ -1,0 +1,64 @@
+"""A shop that looks nothing like the example: string ids, other names, no variants."""
+
+from django.db import models
+
+
+class Section(models.Model):
+    code = models.CharField(primary_key=True, max_length=20)
+    title = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="kids")
+
+    def get_absolute_url(self) -> str:
+        return f"/sections/{self.code}/"
+
+
+class Maker(models.Model):
+    label = models.CharField(max_length=100)
+    country = models.ForeignKey("Country", null=True, on_delete=models.SET_NULL)
+
+
+class Country(models.Model):
+    iso = models.CharField(max_length=2)
+
+
+class Article(models.Model):
+    ean = models.CharField(primary_key=True, max_length=13)
+    title = models.CharField(max_length=200)
+    blurb = models.TextField(null=True, blank=True)
+    net_cost = models.DecimalField(max_digits=10, decimal_places=2)
+    photo = models.FileField(upload_to="photos/", blank=True)
+    first_listed = models.DateField()
+    changed = models.DateTimeField(auto_now=True)
+    sections = models.ManyToManyField(Section, related_name="articles")
+    maker = models.ForeignKey(Maker, null=True, on_delete=models.SET_NULL)
+    hidden = models.BooleanField(default=False)
+    on_hand = models.PositiveIntegerField(default=0)
+
+    def permalink(self) -> str:
+        return f"/a/{self.ean}"
+
+
+class Member(models.Model):
+    handle = models.CharField(primary_key=True, max_length=30)
+    display_name = models.CharField(max_length=100)
+    mail = models.EmailField()
+    newsletter = models.BooleanField(default=False)
+
+
+class Purchase(models.Model):
+    ref = models.CharField(primary_key=True, max_length=20)
+    member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL)
+    placed = models.DateTimeField()
+
+
+class PurchaseItem(models.Model):
+    purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    qty = models.PositiveIntegerField()
+    each = models.DecimalField(max_digits=10, decimal_places=2)
+
+
+class Story(models.Model):
+    slug = models.SlugField(primary_key=True)
+    headline = models.CharField(max_length=200)
+    content = models.TextField()

@@ -1,0 +1,85 @@
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+
+from django_clerk.models import Store
+from django_clerk.stores import private_key_matches, store_for_public_key, store_for_request
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_keys(store):
+    creds = store.credentials()
+    assert (creds.public_key, creds.private_key) == ("default-public", "default-private")
+    assert "default-private" not in repr(creds) and "default-private" not in str(creds)
+    assert store.is_configured and not store.keys_from_settings
+
+
+def test_settings_keys_win_over_the_database(make_store, settings):
+    default = make_store(code="default")
+    danish = make_store(code="da")
+    settings.CLERK = {
+        **settings.CLERK,
+        "PUBLIC_KEY": "env-public",
+        "PRIVATE_KEY": "env-private",
+        "STORES": {"da": {"PRIVATE_KEY": "da-env-private"}},
+    }
+    assert default.credentials().public_key == "env-public"
+    assert default.credentials().private_key == "env-private"
+    assert danish.credentials().public_key == "da-public"  # not given in settings
+    assert danish.credentials().private_key == "da-env-private"
+    assert default.keys_from_settings and danish.keys_from_settings
+    assert store_for_public_key("env-public") == default
+    assert store_for_public_key("default-public") is None  # overridden keys no longer work
+
+
+def test_store_for_public_key(make_store):
+    a, b = make_store(code="a"), make_store(code="b")
+    make_store(code="off", is_active=False)
+    assert store_for_public_key("a-public") == a
+    assert store_for_public_key("b-public") == b
+    assert store_for_public_key("off-public") is None  # inactive
+    assert store_for_public_key("") is None
+    make_store(code="nokey", public_key="")
+    assert store_for_public_key("") is None  # an empty key never matches a keyless store
+
+
+def test_private_key_matches(store):
+    assert private_key_matches(store, "default-private")
+    assert not private_key_matches(store, "default-privatE")
+    assert not private_key_matches(store, "")
+    store.private_key = ""
+    assert not private_key_matches(store, "")
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "expected"),
+    [
+        ("https://shop.example.com/", "/p/1/", "https://shop.example.com/p/1/"),
+        ("https://shop.example.com", "p/1/", "https://shop.example.com/p/1/"),
+        ("https://shop.example.com/da/", "p/1/", "https://shop.example.com/da/p/1/"),
+        ("https://shop.example.com/da/", "https://cdn.example.com/1.jpg", "https://cdn.example.com/1.jpg"),
+        ("", "/p/1/", "https://fallback.example.com/p/1/"),
+    ],
+)
+def test_absolute_url(settings, base, path, expected):
+    settings.CLERK = {**settings.CLERK, "BASE_URL": "https://fallback.example.com"}
+    assert Store(base_url=base).absolute_url(path) == expected
+
+
+def test_store_for_request_prefers_host_then_language(make_store):
+    make_store(code="default", base_url="https://shop.example.com/")
+    dk = make_store(code="dk", language="da", base_url="https://shop.example.dk/")
+    en_dk = make_store(code="en-dk", language="en", base_url="https://shop.example.dk/")
+    factory = RequestFactory()
+    with translation.override("da"):
+        assert store_for_request(factory.get("/", HTTP_HOST="shop.example.dk")) == dk
+    with translation.override("en"):
+        assert store_for_request(factory.get("/", HTTP_HOST="shop.example.dk")) == en_dk
+        other = store_for_request(factory.get("/", HTTP_HOST="elsewhere.example.org"))
+        assert other.code == "default"
+
+
+def test_store_for_request_without_stores(db):
+    Store.objects.all().delete()
+    assert store_for_request(RequestFactory().get("/")) is None
