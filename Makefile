@@ -31,7 +31,8 @@ demo: demo-data
 	@if [ -z "$$CLERK_API_URL" ]; then \
 		echo "Fake Clerk API: http://127.0.0.1:$(FAKE_API_PORT)/v2/ (set CLERK_PUBLIC_KEY, CLERK_PRIVATE_KEY and CLERK_API_URL to use Clerk)"; \
 		$(BIN)/python -m django_clerk.testing --port $(FAKE_API_PORT) \
-			--store $${CLERK_PUBLIC_KEY:-demo-public-key}:$${CLERK_PRIVATE_KEY:-demo-private-key} & \
+			--public-key $${CLERK_PUBLIC_KEY:-demo-public-key} \
+			--private-key $${CLERK_PRIVATE_KEY:-demo-private-key} & \
 		trap "kill $$!" EXIT INT TERM; \
 		$(DEMO_ENV) $(MAKE) --no-print-directory _runserver; \
 	else $(MAKE) --no-print-directory _runserver; fi

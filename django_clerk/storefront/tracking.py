@@ -1,0 +1,46 @@
+"""Sales tracking on the order confirmation page, from the same mapping as the order feed.
+
+The ``log/sale`` element carries exactly what the order feed sends for the order (ids,
+quantities and unit prices of ``get_serializer("orders")``), so Clerk sees one truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django_clerk.mapping import ClerkDataError, get_serializer
+from django_clerk.storefront.placements import Placement
+
+logger = logging.getLogger("django_clerk.storefront")
+
+
+def order_data(order: Any, store: Any) -> dict[str, Any] | None:
+    """The order as the order feed serializes it for ``store``; ``None`` (logged) when no
+    order serializer is configured or the order does not serialize."""
+    serializer = get_serializer("orders")
+    if serializer is None:
+        logger.warning("Sales tracking needs CLERK['SERIALIZERS']['orders']; nothing rendered")
+        return None
+    try:
+        return serializer.serialize([order], store)[0]
+    except ClerkDataError as exc:
+        logger.error("Sales tracking of order %s left out: %s", getattr(order, "pk", "?"), exc)
+        return None
+
+
+def sale_placement(order: Any, store: Any) -> Placement | None:
+    """The ``<span class="clerk" data-api="log/sale" ...>`` of ``order``."""
+    data = order_data(order, store)
+    if data is None:
+        return None
+    email = data.get("email") if store.collect_emails else None
+    return Placement(
+        {
+            "api": "log/sale",
+            "sale": data["id"],
+            "products": data.get("products", []),
+            "customer": data.get("customer"),
+            "email": email or None,
+        }
+    )
