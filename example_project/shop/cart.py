@@ -158,7 +158,9 @@ class Cart:
         for key, product_id, variant_id, quantity in parsed:
             product = products.get(product_id)
             variant = variants.get(variant_id) if variant_id else None
-            if product is None or (variant_id and (variant is None or variant.product_id != product_id)):
+            if product is None or (
+                variant_id and (variant is None or variant.product_id != product_id)
+            ):
                 continue
             lines.append(CartLine(key, product, variant, quantity))
         return lines

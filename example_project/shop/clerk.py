@@ -19,7 +19,13 @@ class ProductSerializer(mapping.ProductSerializer):
     in_stock = serializers.BooleanField()
     prices = mapping.PricesField(price="price", list_price="list_price", tax_rate="tax_rate")
     variants = mapping.VariantsField(
-        attributes={"ids": "pk", "skus": "sku", "names": "name", "prices": "price", "stocks": "stock"},
+        attributes={
+            "ids": "pk",
+            "skus": "sku",
+            "names": "name",
+            "prices": "price",
+            "stocks": "stock",
+        },
         tax_rate="tax_rate",
     )
 

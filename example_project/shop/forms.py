@@ -23,7 +23,7 @@ class AddToCartForm(forms.Form):
         if product.variants.exists():
             self.fields["variant"].queryset = variants
             self.fields["variant"].required = True
-            self.fields["variant"].label_from_instance = lambda v: f"{v.name} – {v.price}"
+            self.fields["variant"].label_from_instance = lambda v: f"{v.name} - {v.price}"
         else:
             del self.fields["variant"]
 

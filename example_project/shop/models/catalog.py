@@ -55,7 +55,7 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("shop:category", kwargs={"slug": self.slug})
@@ -187,7 +187,7 @@ class ProductVariant(models.Model):
         ordering = ["product_id", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.product.name} – {self.name}"
+        return f"{self.product.name} - {self.name}"
 
     @property
     def in_stock(self) -> bool:

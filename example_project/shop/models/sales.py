@@ -110,7 +110,7 @@ class OrderLine(models.Model):
         ordering = ["order_id", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.product_id}"
+        return f"{self.quantity} x {self.product_id}"
 
     @property
     def total(self) -> Decimal:

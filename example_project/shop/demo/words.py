@@ -19,7 +19,8 @@ TAXONOMY: list[tuple[str, list[tuple[str, list[str]]]]] = [
     ("Men", [
         ("Clothing", ["Shirts|Shirt|Skjorte|size", "Hoodies|Hoodie|Hættetrøje|size",
                       "Polo Shirts|Polo Shirt|Polo|size", "Chinos|Chinos|Chinos|size"]),
-        ("Shoes", ["Trainers|Trainers|Løbesko|shoe", "Chelsea Boots|Chelsea Boots|Chelsea-støvler|shoe",
+        ("Shoes", ["Trainers|Trainers|Sneakers|shoe",
+                   "Chelsea Boots|Chelsea Boots|Chelsea-støvler|shoe",
                    "Loafers|Loafers|Loafers|shoe", "Slippers|Slippers|Hjemmesko|shoe"]),
         ("Accessories", ["Belts|Belt|Bælte|size", "Wallets|Wallet|Pung|color",
                          "Sunglasses|Sunglasses|Solbriller|color", "Beanies|Beanie|Hue|color"]),
@@ -72,8 +73,15 @@ MATERIALS: dict[str, list[tuple[str, str]]] = {
 """Material per variant kind. The Danish form is a compound prefix ("uld" + "sweater"), or
 an adjective when it ends with a space."""
 # fmt: on
-COLORS = [("Black", "BLK"), ("White", "WHT"), ("Navy", "NVY"), ("Grey", "GRY"), ("Red", "RED"),
-          ("Green", "GRN"), ("Sand", "SND")]
+COLORS = [
+    ("Black", "BLK"),
+    ("White", "WHT"),
+    ("Navy", "NVY"),
+    ("Grey", "GRY"),
+    ("Red", "RED"),
+    ("Green", "GRN"),
+    ("Sand", "SND"),
+]
 SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 SHOE_SIZES = [str(size) for size in range(36, 47)]
 VOLUMES = ["30 ml", "50 ml", "100 ml", "200 ml"]
@@ -102,18 +110,59 @@ FEATURES_DA = [
 ]
 
 FIRST_NAMES = [
-    "Anna", "Mette", "Sofie", "Ida", "Emma", "Laura", "Freja", "Clara", "Maja", "Julie",
-    "Lars", "Jens", "Peter", "Mikkel", "Rasmus", "Søren", "Anders", "Mads", "Oliver", "Noah",
+    "Anna",
+    "Mette",
+    "Sofie",
+    "Ida",
+    "Emma",
+    "Laura",
+    "Freja",
+    "Clara",
+    "Maja",
+    "Julie",
+    "Lars",
+    "Jens",
+    "Peter",
+    "Mikkel",
+    "Rasmus",
+    "Søren",
+    "Anders",
+    "Mads",
+    "Oliver",
+    "Noah",
 ]
 LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
 ]
 
 CMS_PAGES = [
-    "About us", "Contact", "Shipping and delivery", "Returns and refunds", "Privacy policy",
-    "Terms and conditions", "Frequently asked questions", "Size guide", "Gift cards",
-    "Careers", "Our stores", "Sustainability",
+    "About us",
+    "Contact",
+    "Shipping and delivery",
+    "Returns and refunds",
+    "Privacy policy",
+    "Terms and conditions",
+    "Frequently asked questions",
+    "Size guide",
+    "Gift cards",
+    "Careers",
+    "Our stores",
+    "Sustainability",
 ]
 BLOG_TITLES = [
     "{n} ways to style your {noun}",
