@@ -10,7 +10,7 @@ DEMO_ENV := CLERK_PUBLIC_KEY=$${CLERK_PUBLIC_KEY:-demo-public-key} \
 	CLERK_PRIVATE_KEY=$${CLERK_PRIVATE_KEY:-demo-private-key} \
 	CLERK_API_URL=$${CLERK_API_URL:-http://127.0.0.1:$(FAKE_API_PORT)/v2/}
 
-.PHONY: install demo demo-data fake-api test test-postgres lint format tox bench-feeds bench-sync clean
+.PHONY: install demo demo-data _runserver fake-api test test-postgres lint format tox bench-feeds bench-sync bench-storefront clean
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,15 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench-feeds: install
+	$(BIN)/python benchmarks/feeds.py $(BENCH_ARGS)
+
+bench-sync: install
+	$(BIN)/python benchmarks/sync.py $(BENCH_ARGS)
+
+bench-storefront: install
+	$(BIN)/python benchmarks/storefront_tags.py $(BENCH_ARGS)
 
 tox: install
 	$(BIN)/pip install --quiet tox

@@ -10,3 +10,7 @@ class DjangoClerkConfig(AppConfig):
 
     def ready(self) -> None:
         from django_clerk import checks  # noqa: F401  (registers the system checks)
+        from django_clerk.sync import checks as sync_checks  # noqa: F401
+        from django_clerk.sync import signals
+
+        signals.connect()  # real-time sync receivers, for the mapped models only

@@ -14,6 +14,8 @@
 ``django_clerk.E011``     ``Meta.modified_field``/``Meta.date_field`` is not a field of the model
 ``django_clerk.E012``     ``Meta.in_stock_filter`` does not apply to the model
 ``django_clerk.E013``     ``CLERK["BASE_URL"]`` is not an absolute http(s) URL
+``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
+``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
 ========================  ==============================================================
 """
 
@@ -30,6 +32,8 @@ from django.db.models import Q
 
 from django_clerk import ENTITIES
 from django_clerk.conf import DEFAULTS, clerk_settings
+from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
+from django_clerk.storefront import checks as storefront_checks  # noqa: F401 (registers)
 
 NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "API_TIMEOUT": (0.1, 300),
@@ -38,6 +42,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "FEED_DEFAULT_LIMIT": (1, 1000),
     "FEED_MAX_LIMIT": (1, 1000),
     "TOKEN_CACHE_SECONDS": (0, 3600),
+    "FEED_STORE_CACHE_SECONDS": (0, 3600),
     "SYNC_BATCH_SIZE": (1, 1000),
     "SYNC_MAX_ATTEMPTS": (1, 1000),
 }
@@ -60,7 +65,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         )
     for name, (low, high) in NUMERIC_RANGES.items():
         value = getattr(clerk_settings, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not low <= value <= high
+        ):
             errors.append(
                 Error(
                     f"CLERK[{name!r}] must be a number from {low:g} to {high:g}, not {value!r}.",
@@ -70,7 +79,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if not _is_http_url(clerk_settings.API_URL):
         errors.append(
             Error(
-                f"CLERK['API_URL'] must be an absolute http(s) URL, not {clerk_settings.API_URL!r}.",
+                "CLERK['API_URL'] must be an absolute http(s) URL, "
+                f"not {clerk_settings.API_URL!r}.",
                 hint="The default is https://api.clerk.io/v2/.",
                 id="django_clerk.E008",
             )
@@ -78,7 +88,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if clerk_settings.BASE_URL and not _is_http_url(clerk_settings.BASE_URL):
         errors.append(
             Error(
-                f"CLERK['BASE_URL'] must be an absolute http(s) URL, not {clerk_settings.BASE_URL!r}.",
+                "CLERK['BASE_URL'] must be an absolute http(s) URL, "
+                f"not {clerk_settings.BASE_URL!r}.",
                 id="django_clerk.E013",
             )
         )
@@ -136,7 +147,9 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
     try:
         missing = serializer.missing_required_fields()
     except Exception as exc:  # a broken field declaration
-        return [Error(f"{where} cannot build its fields: {exc}", obj=serializer, id="django_clerk.E007")]
+        return [
+            Error(f"{where} cannot build its fields: {exc}", obj=serializer, id="django_clerk.E007")
+        ]
     for name in missing:
         errors.append(
             Error(
@@ -178,7 +191,9 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
 
 def _check_stores(stores: Any) -> list[CheckMessage]:
     if not isinstance(stores, dict):
-        return [Error("CLERK['STORES'] must be a dict of store code to keys.", id="django_clerk.E010")]
+        return [
+            Error("CLERK['STORES'] must be a dict of store code to keys.", id="django_clerk.E010")
+        ]
     errors: list[CheckMessage] = []
     for code, keys in stores.items():
         if not isinstance(keys, dict) or set(keys) - STORE_KEYS:

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "FEED_DEFAULT_LIMIT": 25,
     "FEED_MAX_LIMIT": 1000,
     "TOKEN_CACHE_SECONDS": 60,  # how long a verified importer token is trusted
+    "FEED_STORE_CACHE_SECONDS": 30,  # how long feeds cache the active stores (0: never)
     # -- Real-time sync -----------------------------------------------------------
     "REALTIME_SYNC": True,
     "SYNC_BATCH_SIZE": 1000,
@@ -55,7 +56,9 @@ class ClerkSettings:
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown CLERK setting: {name!r}")
-        user = getattr(settings, "CLERK", None) or {}
+        user = getattr(settings, "CLERK", None)
+        if not isinstance(user, dict):  # a malformed CLERK is reported by check E001
+            return DEFAULTS[name]
         return user.get(name, DEFAULTS[name])
 
     def as_dict(self) -> dict[str, Any]:

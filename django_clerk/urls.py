@@ -2,5 +2,8 @@
 
 from django.urls import path  # noqa: F401
 
+from django_clerk.feeds.urls import feed_urlpatterns
+
 app_name = "django_clerk"
 urlpatterns: list = []
+urlpatterns += feed_urlpatterns()  # product, category, ..., v2/products, ...

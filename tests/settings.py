@@ -7,7 +7,9 @@ from example_project.settings import CLERK, database_from_url
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")
+    }
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop"]  # noqa: F405
 
@@ -20,5 +22,8 @@ CLERK = {
     "API_URL": "http://127.0.0.1:9/v2/",  # nothing listens: tests point it at the fake API
     "BASE_URL": "https://shop.example.com",
     "FEED_ALLOW_HTTP": False,
+    # Tests deliver pending changes explicitly; the sync tests switch modes as they need.
+    # (The delivery thread would share the in-memory SQLite database with the test.)
+    "SYNC_DELIVERY": "manual",
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

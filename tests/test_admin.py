@@ -20,6 +20,8 @@ def form_data(**overrides):
         "realtime_updates": "on",
         "collect_emails": "on",
         "sync_orders": "on",
+        "storefront_settings-TOTAL_FORMS": "0",
+        "storefront_settings-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

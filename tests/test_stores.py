@@ -58,7 +58,11 @@ def test_private_key_matches(store):
         ("https://shop.example.com/", "/p/1/", "https://shop.example.com/p/1/"),
         ("https://shop.example.com", "p/1/", "https://shop.example.com/p/1/"),
         ("https://shop.example.com/da/", "p/1/", "https://shop.example.com/da/p/1/"),
-        ("https://shop.example.com/da/", "https://cdn.example.com/1.jpg", "https://cdn.example.com/1.jpg"),
+        (
+            "https://shop.example.com/da/",
+            "https://cdn.example.com/1.jpg",
+            "https://cdn.example.com/1.jpg",
+        ),
         ("", "/p/1/", "https://fallback.example.com/p/1/"),
     ],
 )

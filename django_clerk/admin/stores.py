@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from django_clerk.admin.storefront import StorefrontSettingsInline
 from django_clerk.models import Store
 
 
@@ -35,7 +36,11 @@ class StoreForm(forms.ModelForm):
 
     class Meta:
         model = Store
-        fields = "__all__"
+        fields = [
+            "name", "code", "is_active", "language", "base_url", "public_key", "private_key",
+            "realtime_updates", "include_out_of_stock", "collect_emails", "sync_orders",
+            "sync_customers", "sync_pages", "legacy_auth",
+        ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +97,7 @@ class StoreAdmin(admin.ModelAdmin):
         ),
     )
     readonly_fields = ("key_source",)
+    inlines = [StorefrontSettingsInline]
 
     @admin.display(description=_("private key"))
     def private_key_status(self, store: Store) -> str:

@@ -1,16 +1,16 @@
 """Map a shop's models to Clerk's entities with declarative serializers.
 
-    from django_clerk import mapping
+from django_clerk import mapping
 
-    class ProductSerializer(mapping.ProductSerializer):
-        url = mapping.AbsoluteURLField()
-        image = mapping.ImageURLField(source="image_path")
-        categories = mapping.IdListField()
+class ProductSerializer(mapping.ProductSerializer):
+    url = mapping.AbsoluteURLField()
+    image = mapping.ImageURLField(source="image_path")
+    categories = mapping.IdListField()
 
-        class Meta:
-            model = Product
-            fields = ["id", "name", "description", "price", "image", "url", "categories",
-                      "created_at"]
+    class Meta:
+        model = Product
+        fields = ["id", "name", "description", "price", "image", "url", "categories",
+                  "created_at"]
 """
 
 from django_clerk.mapping.fields import (

@@ -44,7 +44,14 @@ class ClerkField(serializers.Field):
     #: A merge field returns a dict whose keys are added to the object (e.g. ``variant_*``).
     merge = False
 
+    #: The arguments of DRF's ``Field``; ModelSerializer also passes type-specific ones
+    #: (``max_digits``, ``max_length``...) to the fields it builds, which output ignores.
+    FIELD_ARGUMENTS = frozenset(
+        {"source", "label", "help_text", "style", "error_messages", "allow_null", "default"}
+    )
+
     def __init__(self, **kwargs: Any) -> None:
+        kwargs = {k: v for k, v in kwargs.items() if k in self.FIELD_ARGUMENTS}
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
@@ -166,11 +173,15 @@ class TranslatedField(ClerkField):
         language = translation.get_language() or settings.LANGUAGE_CODE
         if language != settings.LANGUAGE_CODE:
             translated = getattr(
-                instance, self.pattern.format(attribute=attribute, lang=language.replace("-", "_")), None
+                instance,
+                self.pattern.format(attribute=attribute, lang=language.replace("-", "_")),
+                None,
             )
             if not translated and "-" in language:  # "pt-br" falls back to "pt"
                 short = language.split("-")[0]
-                translated = getattr(instance, self.pattern.format(attribute=attribute, lang=short), None)
+                translated = getattr(
+                    instance, self.pattern.format(attribute=attribute, lang=short), None
+                )
             if translated:
                 return str(translated)
         value = getattr(instance, attribute)
@@ -213,7 +224,9 @@ class PricesField(ClerkField):
     def _rate(self, instance: Any) -> float | None:
         if self.tax_rate is None:
             return None
-        rate = _resolve(instance, self.tax_rate) if isinstance(self.tax_rate, str) else self.tax_rate
+        rate = (
+            _resolve(instance, self.tax_rate) if isinstance(self.tax_rate, str) else self.tax_rate
+        )
         return None if rate is None else float(rate)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
@@ -231,7 +244,9 @@ class PricesField(ClerkField):
         return out
 
 
-def price_pair(name: str, amount: float, rate: float | None, includes_tax: bool) -> dict[str, float]:
+def price_pair(
+    name: str, amount: float, rate: float | None, includes_tax: bool
+) -> dict[str, float]:
     """``{name: gross, name_excl_tax: net}`` from one amount (no net without a rate)."""
     if rate is None:
         return {name: round(amount, 2)}

@@ -210,7 +210,11 @@ def _relation_path(model: type[models.Model], field: serializers.Field) -> tuple
         current = field.related_model
     if kind is None or not path:
         return None, ""
-    if len(attrs) == 1 and kind == "select" and isinstance(field, serializers.PrimaryKeyRelatedField):
+    if (
+        len(attrs) == 1
+        and kind == "select"
+        and isinstance(field, serializers.PrimaryKeyRelatedField)
+    ):
         # A plain foreign key field reads brand_id from the row: nothing to load.
         return None, ""
     return kind, "__".join(path)

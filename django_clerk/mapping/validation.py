@@ -91,14 +91,17 @@ def problems(entity: str, item: dict[str, Any]) -> list[ClerkDataError]:
         if name in required:
             continue
         if name in optional and (
-            not isinstance(value, optional[name]) or (isinstance(value, bool) and bool not in optional[name])
+            not isinstance(value, optional[name])
+            or (isinstance(value, bool) and bool not in optional[name])
         ):
             found.append(_wrong_type(entity, object_id, name, value, optional[name]))
         elif not ATTRIBUTE_NAME.match(name):
             found.append(ClerkDataError(entity, object_id, name, "is not a valid attribute name"))
         elif value is None or not isinstance(value, PLAIN_TYPES):
             found.append(
-                ClerkDataError(entity, object_id, name, f"has unsupported type {type(value).__name__}")
+                ClerkDataError(
+                    entity, object_id, name, f"has unsupported type {type(value).__name__}"
+                )
             )
     if entity == "orders" and isinstance(item.get("products"), list):
         for index, line in enumerate(item["products"]):
@@ -113,7 +116,9 @@ def _order_line_problems(order_id: Any, index: int, line: Any) -> list[ClerkData
     found = []
     for name, types in ORDER_LINE.items():
         if name not in line:
-            found.append(ClerkDataError("orders", order_id, f"{where}.{name}", "is mandatory but missing"))
+            found.append(
+                ClerkDataError("orders", order_id, f"{where}.{name}", "is mandatory but missing")
+            )
         elif not isinstance(line[name], types) or isinstance(line[name], bool):
             found.append(_wrong_type("orders", order_id, f"{where}.{name}", line[name], types))
     return found

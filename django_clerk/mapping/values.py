@@ -16,8 +16,9 @@ def to_timestamp(value: datetime.datetime | datetime.date) -> int:
             value = value.replace(tzinfo=datetime.timezone.utc)
         return int(value.timestamp())
     return int(
-        datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
-        .timestamp()
+        datetime.datetime(
+            value.year, value.month, value.day, tzinfo=datetime.timezone.utc
+        ).timestamp()
     )
 
 

@@ -4,38 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Store',
+            name="Store",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.SlugField(help_text="Stable identifier; keys in settings.CLERK['STORES'] are looked up by it.", unique=True, verbose_name='code')),
-                ('public_key', models.CharField(blank=True, max_length=128, verbose_name='public key')),
-                ('private_key', models.CharField(blank=True, help_text='Write-only: it is never shown again once saved.', max_length=128, verbose_name='private key')),
-                ('language', models.CharField(blank=True, help_text='Feeds and pushes of this store are rendered in this language.', max_length=16, verbose_name='language')),
-                ('base_url', models.URLField(blank=True, help_text="Absolute base of product and image URLs, e.g. https://shop.example.com/da/. Empty: CLERK['BASE_URL'], then the current Site's domain.", verbose_name='base URL')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('realtime_updates', models.BooleanField(default=True, help_text='Push changes to Clerk as they happen.', verbose_name='real-time updates')),
-                ('include_out_of_stock', models.BooleanField(default=False, verbose_name='include out-of-stock products')),
-                ('collect_emails', models.BooleanField(default=True, help_text='Send customer emails with orders, sales tracking and customers.', verbose_name='collect emails')),
-                ('sync_orders', models.BooleanField(default=True, verbose_name='sync orders')),
-                ('sync_customers', models.BooleanField(default=False, verbose_name='sync customers')),
-                ('sync_pages', models.BooleanField(default=True, verbose_name='sync pages')),
-                ('legacy_auth', models.BooleanField(default=False, help_text='Accept the public and private key in a POST body, as older Clerk importers send them. Query-string keys and the bearer token are always accepted.', verbose_name='allow legacy authentication')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stable identifier; keys in settings.CLERK['STORES'] are looked up by it.",
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "public_key",
+                    models.CharField(blank=True, max_length=128, verbose_name="public key"),
+                ),
+                (
+                    "private_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Write-only: it is never shown again once saved.",
+                        max_length=128,
+                        verbose_name="private key",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="Feeds and pushes of this store are rendered in this language.",
+                        max_length=16,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "base_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Absolute base of product and image URLs, e.g. https://shop.example.com/da/. Empty: CLERK['BASE_URL'], then the current Site's domain.",
+                        verbose_name="base URL",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "realtime_updates",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Push changes to Clerk as they happen.",
+                        verbose_name="real-time updates",
+                    ),
+                ),
+                (
+                    "include_out_of_stock",
+                    models.BooleanField(
+                        default=False, verbose_name="include out-of-stock products"
+                    ),
+                ),
+                (
+                    "collect_emails",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Send customer emails with orders, sales tracking and customers.",
+                        verbose_name="collect emails",
+                    ),
+                ),
+                ("sync_orders", models.BooleanField(default=True, verbose_name="sync orders")),
+                (
+                    "sync_customers",
+                    models.BooleanField(default=False, verbose_name="sync customers"),
+                ),
+                ("sync_pages", models.BooleanField(default=True, verbose_name="sync pages")),
+                (
+                    "legacy_auth",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Accept the public and private key in a POST body, as older Clerk importers send them. Query-string keys and the bearer token are always accepted.",
+                        verbose_name="allow legacy authentication",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'Clerk store',
-                'verbose_name_plural': 'Clerk stores',
-                'ordering': ['pk'],
+                "verbose_name": "Clerk store",
+                "verbose_name_plural": "Clerk stores",
+                "ordering": ["pk"],
             },
         ),
     ]

@@ -1,7 +1,15 @@
 """The app's models, one module per concern."""
 
+from django_clerk.models.feeds import FeedCrawl
 from django_clerk.models.store import Credentials, Store
 from django_clerk.models.storefront import StorefrontSettings
 from django_clerk.models.sync import PendingChange, SyncCheckpoint
 
-__all__ = ["Credentials", "PendingChange", "Store", "StorefrontSettings", "SyncCheckpoint"]
+__all__ = [
+    "Credentials",
+    "FeedCrawl",
+    "PendingChange",
+    "Store",
+    "StorefrontSettings",
+    "SyncCheckpoint",
+]

@@ -73,9 +73,7 @@ class Store(models.Model):
     realtime_updates = models.BooleanField(
         _("real-time updates"), default=True, help_text=_("Push changes to Clerk as they happen.")
     )
-    include_out_of_stock = models.BooleanField(
-        _("include out-of-stock products"), default=False
-    )
+    include_out_of_stock = models.BooleanField(_("include out-of-stock products"), default=False)
     collect_emails = models.BooleanField(
         _("collect emails"),
         default=True,
@@ -169,4 +167,3 @@ class Store(models.Model):
         from django_clerk.client import ClerkClient
 
         return ClerkClient.for_store(self)
-

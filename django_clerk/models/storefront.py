@@ -72,7 +72,9 @@ class StorefrontSettings(models.Model):
         _("category page Content ids"), default="category-page-popular"
     )
     cart_placements = models.BooleanField(_("cart page placements"), default=True)
-    cart_content_ids = ContentIdsField(_("cart page Content ids"), default="cart-others-also-bought")
+    cart_content_ids = ContentIdsField(
+        _("cart page Content ids"), default="cart-others-also-bought"
+    )
     filter_duplicates = models.BooleanField(
         _("filter duplicates"),
         default=True,

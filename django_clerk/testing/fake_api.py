@@ -308,7 +308,14 @@ class FakeClerkAPI:
         with self._lock:
             self._requests.append(record)
             generation, down = self._generation, self._down
-            hang = None if down else self._take_rule(("hang",), record.method, record.path)
+            # Faults are decided on arrival: a request left hanging must not take a fault
+            # that was meant for a later one.
+            hang = fault = None
+            if not down:
+                hang = self._take_rule(("hang",), record.method, record.path)
+                fault = self._take_rule(
+                    ("fail", "rate_limit", "error"), record.method, record.path
+                )
         if down == "close":
             return None
         if down == "503":
@@ -317,12 +324,11 @@ class FakeClerkAPI:
             self._stopped.wait(hang.options["seconds"])
             if self._stopped.is_set():
                 return None
+        if fault is not None:
+            return endpoints.fault_answer(fault)
         with self._lock:
             if generation != self._generation:
                 return None
-            fault = self._take_rule(("fail", "rate_limit", "error"), record.method, record.path)
-            if fault is not None:
-                return endpoints.fault_answer(fault)
             if params is None:
                 return endpoints.Answer(
                     *endpoints.error("ParsingError", "The body is not a JSON object")

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shop.csp.NonceCSPMiddleware",  # off unless SHOP_CSP = True
 ]
 
 ROOT_URLCONF = "example_project.urls"

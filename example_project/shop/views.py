@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from shop.cart import Cart, CartLine
 from shop.forms import AddToCartForm, CheckoutForm
 from shop.models import Category, Customer, Order, OrderLine, Page, Product, ProductVariant
+from shop.recommendations import popular_products
 
 PRODUCTS_PER_PAGE = 24
 POSTS_PER_PAGE = 10
@@ -27,9 +29,7 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Paginat
 
 def home(request: HttpRequest) -> HttpResponse:
     # Newest by primary key: served by the pk index even with a million products.
-    featured = (
-        Product.objects.published().in_stock().select_related("brand").order_by("-pk")[:12]
-    )
+    featured = Product.objects.published().in_stock().select_related("brand").order_by("-pk")[:12]
     posts = Page.objects.published().filter(kind=Page.Kind.BLOG)[:3]
     return render(
         request,
@@ -38,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "featured": featured,
             "categories": Category.objects.top_level(),
             "posts": posts,
+            "popular": popular_products(request),  # server-side, from Clerk's API
         },
     )
 
@@ -178,7 +179,7 @@ def place_order(request: HttpRequest, cart: Cart, data: dict) -> Order | None:
     ]
     if problems := stock_problems(locked):
         for problem in problems:
-            cart_form_error(request, problem)
+            messages.error(request, problem)
         return None
 
     customer = customer_for(request, data)
@@ -201,12 +202,6 @@ def place_order(request: HttpRequest, cart: Cart, data: dict) -> Order | None:
     for product in {line.product.pk: line.product for line in locked}.values():
         product.save(update_fields=["stock", "updated_at"])
     return order
-
-
-def cart_form_error(request: HttpRequest, message: str) -> None:
-    from django.contrib import messages
-
-    messages.error(request, message)
 
 
 def customer_for(request: HttpRequest, data: dict) -> Customer:
@@ -248,7 +243,9 @@ def order_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     if pk not in request.session.get(ORDERS_KEY, []):
         raise Http404("No such order in this session.")
     order = get_object_or_404(
-        Order.objects.select_related("customer").prefetch_related("lines__product", "lines__variant"),
+        Order.objects.select_related("customer").prefetch_related(
+            "lines__product", "lines__variant"
+        ),
         pk=pk,
     )
     return render(request, "shop/order_confirmation.html", {"order": order})
@@ -258,9 +255,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     products = Product.objects.none()
     if query:
-        products = (
-            Product.objects.published().filter(name__icontains=query).select_related("brand")
-        )
+        products = Product.objects.published().filter(name__icontains=query).select_related("brand")
     return render(
         request,
         "shop/search.html",
@@ -275,4 +270,6 @@ def page_detail(request: HttpRequest, slug: str, kind: str = Page.Kind.CMS) -> H
 
 def blog_list(request: HttpRequest) -> HttpResponse:
     posts = Page.objects.published().filter(kind=Page.Kind.BLOG)
-    return render(request, "shop/blog_list.html", {"page_obj": paginate(request, posts, POSTS_PER_PAGE)})
+    return render(
+        request, "shop/blog_list.html", {"page_obj": paginate(request, posts, POSTS_PER_PAGE)}
+    )

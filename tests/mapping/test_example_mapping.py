@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from shop.models import Brand, Category, Product, ProductVariant
 
 from django_clerk.mapping import get_serializer, problems
-from shop.models import Brand, Category, Product, ProductVariant
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,12 @@ def catalogue():
         list_price=Decimal("625.00"), stock=3,
     )  # fmt: skip
     boot.categories.set([shoes, boots])
-    ProductVariant.objects.create(product=boot, sku="B1-41", name="41", price=Decimal("450.00"), stock=1)
-    ProductVariant.objects.create(product=boot, sku="B1-42", name="42", price=Decimal("480.00"), stock=2)
+    ProductVariant.objects.create(
+        product=boot, sku="B1-41", name="41", price=Decimal("450.00"), stock=1
+    )
+    ProductVariant.objects.create(
+        product=boot, sku="B1-42", name="42", price=Decimal("480.00"), stock=2
+    )
     return plain, boot
 
 
@@ -69,3 +73,31 @@ def test_constant_queries(store, catalogue, django_assert_num_queries):
     # products+brand, categories, variants
     with django_assert_num_queries(3):
         serializer.serialize(serializer.feed_queryset(store), store)
+
+
+def test_model_fields_listed_without_declaration_follow_clerks_rules(store, catalogue, settings):
+    from rest_framework import serializers as drf
+
+    settings.CLERK = {**settings.CLERK, "VALIDATE": False}  # a partial mapping, on purpose
+
+    from django_clerk import mapping
+
+    class Plain(mapping.ProductSerializer):
+        url = drf.CharField(source="slug")
+
+        class Meta:
+            model = Product
+            fields = ["id", "name", "price", "list_price", "created_at", "brand", "url"]
+
+    items = {i["id"]: i for i in Plain.serialize(Product.objects.order_by("pk"), None)}
+    sock, boot = Product.objects.order_by("pk")
+    assert items[sock.pk]["price"] == 25.0 and isinstance(items[sock.pk]["price"], float)
+    assert "list_price" not in items[sock.pk]  # null: omitted
+    assert items[boot.pk]["list_price"] == 625.0
+    assert items[sock.pk]["created_at"] == int(sock.created_at.timestamp())
+    assert items[sock.pk]["brand"] == sock.brand_id and "brand" not in items[boot.pk]
+
+
+def test_product_without_brand_leaves_brand_out(store, catalogue):
+    boot = serialize(store)["B1"]
+    assert "brand" not in boot

@@ -31,7 +31,9 @@ def make_articles(count: int, start: int = 0, stock=lambda i: 5) -> list[Article
     country = Country.objects.get_or_create(iso="DK")[0]
     maker = Maker.objects.get_or_create(label="Hygge Ltd", country=country)[0]
     root = Section.objects.get_or_create(code="home", defaults={"title": "Home"})[0]
-    sub = Section.objects.get_or_create(code="chairs", defaults={"title": "Chairs", "parent": root})[0]
+    sub = Section.objects.get_or_create(
+        code="chairs", defaults={"title": "Chairs", "parent": root}
+    )[0]
     articles = []
     for i in range(start, start + count):
         article = Article.objects.create(
@@ -126,7 +128,9 @@ def test_other_entities(store):
     make_articles(2)
     member = Member.objects.create(handle="luke", display_name="Luke S", mail="luke@example.com")
     purchase = Purchase.objects.create(
-        ref="P-1", member=member, placed=datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.timezone.utc)
+        ref="P-1",
+        member=member,
+        placed=datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.timezone.utc),
     )
     article = Article.objects.first()
     PurchaseItem.objects.create(purchase=purchase, article=article, qty=2, each=Decimal("12.50"))

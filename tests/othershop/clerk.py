@@ -10,7 +10,9 @@ class ArticleSerializer(mapping.ProductSerializer):
     id = serializers.CharField(source="ean")
     name = serializers.CharField(source="title")
     description = serializers.CharField(source="blurb")
-    prices = mapping.PricesField(price="net_cost", list_price=None, tax_rate=0.25, includes_tax=False)
+    prices = mapping.PricesField(
+        price="net_cost", list_price=None, tax_rate=0.25, includes_tax=False
+    )
     image = mapping.ImageURLField(source="photo", default_image="/static/no-photo.png")
     url = mapping.AbsoluteURLField(source="permalink")
     categories = mapping.IdListField(source="sections")
@@ -61,7 +63,9 @@ class MemberSerializer(mapping.CustomerSerializer):
 
 class PurchaseSerializer(mapping.OrderSerializer):
     id = serializers.CharField(source="ref")
-    products = mapping.OrderLinesField(source="items", product="article_id", quantity="qty", price="each")
+    products = mapping.OrderLinesField(
+        source="items", product="article_id", quantity="qty", price="each"
+    )
     time = mapping.TimestampField(source="placed")
     customer = serializers.CharField(source="member_id")
     email = serializers.CharField(source="member.mail")

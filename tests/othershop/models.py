@@ -6,7 +6,9 @@ from django.db import models
 class Section(models.Model):
     code = models.CharField(primary_key=True, max_length=20)
     title = models.CharField(max_length=100)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="kids")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="kids"
+    )
 
     def get_absolute_url(self) -> str:
         return f"/sections/{self.code}/"

@@ -1,0 +1,328 @@
+"""Benchmark of the product feed against a hand-written floor, on catalogues from seed_demo.
+
+    python benchmarks/feeds.py                          # SQLite, 100k and 1M products
+    python benchmarks/feeds.py --products 100000 \\
+        --database postgres://postgres@127.0.0.1:5432/clerk_bench_{products}
+
+Seeded databases are kept in ``.benchmarks-data/`` (gitignored) and reused by later runs.
+The floor, measured in the same run: a hand-written page of the same output (``values_list``
+ordered by primary key and read with ``pk > last``, one query for the category ids, one for
+the variants, one JSON encode); the script checks that it equals the feed's page. Printed:
+
+- a 1000-item page of the product feed, at the first, middle and last page of a sequential
+  crawl (the page before is served first, as the importer does), and its ratio to the floor;
+- queries per page at page sizes 10, 100 and 1000;
+- a whole crawl (limit 1000) and the ratio 1M / 100k;
+- peak memory (max RSS, in a fresh process) serving one page, and a whole NDJSON export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".benchmarks-data"
+DEFAULT_DATABASE = "sqlite:///" + str(DATA / "feeds-{products}.sqlite3")
+PUBLIC, PRIVATE = "bench-public", "bench-private"
+TOKEN = "bench-token"
+
+
+# -- worker side (a fresh process per database and catalogue) ------------------------------
+def setup(database: str) -> None:
+    os.environ["DATABASE_URL"] = database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_project.settings")
+    os.environ["DJANGO_DEBUG"] = "0"
+    sys.path[:0] = [str(ROOT), str(ROOT / "example_project")]
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.CLERK = {**settings.CLERK, "FEED_ALLOW_HTTP": True, "BASE_URL": "https://shop.test"}
+
+
+def prepare(database: str, products: int) -> None:
+    """Create the database if needed, migrate, seed ``products`` products, set store keys."""
+    if database.startswith("postgres"):
+        create_postgres_database(database)
+    setup(database)
+    from django.core.management import call_command
+    from django.db import connection
+    from shop.models import Product
+
+    from django_clerk.models import FeedCrawl, Store
+
+    call_command("migrate", verbosity=0)
+    if FeedCrawl._meta.db_table not in connection.introspection.table_names():
+        with connection.schema_editor() as editor:  # until the app ships its migration
+            editor.create_model(FeedCrawl)
+    if Product.objects.count() != products:
+        print(f"  seeding {products} products into {redact(database)} ...", file=sys.stderr)
+        call_command("seed_demo", products=products, orders=1000, customers=500, pages=50,
+                     seed=1, reset=True, verbosity=1)  # fmt: skip
+    Store.objects.filter(code="default").update(
+        public_key=PUBLIC, private_key=PRIVATE, is_active=True, base_url="https://shop.test/"
+    )
+    Store.objects.exclude(code="default").update(is_active=False)
+
+
+def create_postgres_database(database: str) -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parsed = urlparse(database)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def floor_page(last_pk: int, limit: int, in_stock: bool = True) -> tuple[bytes, int]:
+    """The hand-written page: the same output as the example mapping, nothing generic."""
+    from django.conf import settings
+    from shop.models import Product, ProductVariant
+
+    origin, media = "https://shop.test", "/" + settings.MEDIA_URL.strip("/") + "/"
+    products = Product.objects.filter(is_published=True, pk__gt=last_pk)
+    rows = list(
+        (products.filter(stock__gt=0) if in_stock else products)
+        .order_by("pk")
+        .values_list("pk", "name", "description", "slug", "image", "created_at", "sku",
+                     "brand__name", "stock", "price", "list_price", "tax_rate")[:limit]
+    )  # fmt: skip
+    ids = [row[0] for row in rows]
+    categories: dict[int, list[int]] = {}
+    through = Product.categories.through.objects.filter(product_id__in=ids)
+    for product, category in through.order_by("category__position", "category__name").values_list(
+        "product_id", "category_id"
+    ):
+        categories.setdefault(product, []).append(category)
+    variants: dict[int, list[tuple]] = {}
+    for variant in (
+        ProductVariant.objects.filter(product_id__in=ids)
+        .order_by("product_id", "pk")
+        .values_list("product_id", "pk", "sku", "name", "price", "stock")
+    ):
+        variants.setdefault(variant[0], []).append(variant)
+    out = []
+    for pk, name, desc, slug, image, created, sku, brand, stock, price, lprice, rate in rows:
+        rate = float(rate)
+        item: dict[str, Any] = {"id": pk, "name": name, "description": desc,
+                                "url": f"{origin}/product/{slug}/",
+                                "image": f"{origin}{media}{image}",
+                                "categories": categories.get(pk, []),
+                                "created_at": int(created.timestamp()), "sku": sku,
+                                "stock": stock, "in_stock": stock > 0}  # fmt: skip
+        if brand is not None:
+            item["brand"] = brand
+        item["price"] = round(float(price), 2)
+        item["price_excl_tax"] = round(float(price) / (1 + rate), 2)
+        if lprice is not None:
+            item["list_price"] = round(float(lprice), 2)
+            item["list_price_excl_tax"] = round(float(lprice) / (1 + rate), 2)
+        item["tax_rate"] = rate
+        if lprice is not None:
+            item["on_sale"] = item["price"] < item["list_price"]
+        own = variants.get(pk)
+        if own:
+            item["variant_ids"] = [v[1] for v in own]
+            item["variant_skus"] = [v[2] for v in own]
+            item["variant_names"] = [v[3] for v in own]
+            item["variant_prices"] = [float(v[4]) for v in own]
+            item["variant_stocks"] = [v[5] for v in own]
+            cheapest = min(float(v[4]) for v in own)
+            item["price"] = round(cheapest, 2)
+            item["price_excl_tax"] = round(cheapest / (1 + rate), 2)
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode(), len(out)
+
+
+def measure(repeat: int) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from shop.models import Product
+
+    client = Client()
+    auth = {"key": PUBLIC, "private_key": PRIVATE}
+
+    def page(number: int, limit: int = 1000) -> Any:
+        response = client.get("/clerk/product", {**auth, "page": number, "limit": limit})
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    published = Product.objects.filter(is_published=True, stock__gt=0)
+    total = published.count()
+    pages = (total + 999) // 1000
+    pks = list(published.order_by("pk").values_list("pk", flat=True)[999::1000])
+    results: dict[str, Any] = {"items": total}
+    page(1)  # warm up: caches, compiled plan, URL resolver
+    for label, number in (("first", 1), ("middle", pages // 2), ("last", pages)):
+        last = pks[number - 2] if number > 1 else 0
+        ours, floor, offset = [], [], []
+        for _ in range(repeat):  # interleaved, so that load on the machine hits both alike
+            if number > 1:
+                page(number - 1)  # the importer's previous page leaves the cursor
+            started = time.perf_counter()
+            page(number)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            floor_page(last, 1000)
+            floor.append(time.perf_counter() - started)
+            cache.clear()  # no cursor: the same page read with OFFSET
+            started = time.perf_counter()
+            page(number)
+            offset.append(time.perf_counter() - started)
+        results[f"ours_{label}"] = median(ours)
+        results[f"floor_{label}"] = median(floor)
+        results[f"offset_{label}"] = median(offset)
+    queries = {}
+    for limit in (10, 100, 1000):
+        page(2, limit)
+        with CaptureQueriesContext(connection) as captured:
+            page(3, limit)
+        queries[limit] = len(captured.captured_queries)
+    results["queries"] = queries
+    started = time.perf_counter()
+    number = 1
+    while True:
+        response = page(number)
+        if len(json.loads(response.content)) < 1000:
+            break
+        number += 1
+    results["crawl"] = time.perf_counter() - started
+    return results
+
+
+def check_floor() -> bool:
+    """Whether the floor's first page equals the feed's (same fields, same values)."""
+    from django.test import Client
+
+    from django_clerk.feeds.stores import forget
+    from django_clerk.models import Store
+
+    Store.objects.filter(code="default").update(include_out_of_stock=True)
+    forget()
+    try:
+        feed = Client().get(
+            "/clerk/product", {"key": PUBLIC, "private_key": PRIVATE, "page": 1, "limit": 1000}
+        )
+        floor, _ = floor_page(0, 1000, in_stock=False)
+        return json.loads(feed.content) == json.loads(floor)
+    finally:
+        Store.objects.filter(code="default").update(include_out_of_stock=False)
+        forget()
+
+
+def memory(kind: str) -> dict[str, Any]:
+    import resource
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from django_clerk.feeds.tokens import cache_key
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    client = Client()
+    items = 0
+    if kind == "page":
+        response = client.get("/clerk/product", {"key": PUBLIC, "private_key": PRIVATE,
+                                                 "page": 1, "limit": 1000})  # fmt: skip
+        items = len(json.loads(response.content))
+    else:
+        cache.set(cache_key(PUBLIC, TOKEN), True, 3600)
+        response = client.get(
+            "/clerk/v2/products",
+            {"key": PUBLIC, "limit": "all"},
+            HTTP_ACCEPT="application/x-ndjson",
+            HTTP_X_CLERK_AUTHORIZATION=f"Bearer {TOKEN}",
+        )
+        for chunk in response.streaming_content:
+            items += chunk.count(b"\n")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"baseline_mb": baseline / 1024, "peak_mb": peak / 1024, "items": items}
+
+
+def worker(args: argparse.Namespace) -> None:
+    if args.worker == "prepare":
+        prepare(args.database, args.products)
+        return
+    setup(args.database)
+    if args.worker == "measure":
+        result = measure(args.repeat)
+        result["floor_equal"] = check_floor()
+    else:
+        result = memory(args.worker)
+    print(json.dumps(result))
+
+
+# -- driver side ---------------------------------------------------------------------------
+def run(args: list[str]) -> dict[str, Any]:
+    command = [sys.executable, __file__, *args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(output.stdout.strip().splitlines()[-1]) if output.stdout.strip() else {}
+
+
+def redact(url: str) -> str:
+    return url.split("@")[-1] if "@" in url else url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--products", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--database", action="append", help="URL; {products} is replaced")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.database = args.database[0]
+        args.products = args.products[0]
+        return worker(args)
+    DATA.mkdir(exist_ok=True)
+    for template in args.database or [DEFAULT_DATABASE]:
+        crawls = {}
+        for products in args.products:
+            url = template.format(products=products)
+            common = ["--database", url, "--products", str(products)]
+            print(f"\n== {redact(url)}: {products:,} products", flush=True)
+            subprocess.run([sys.executable, __file__, *common, "--worker", "prepare"],
+                           check=True, cwd=ROOT)  # fmt: skip
+            result = run([*common, "--repeat", str(args.repeat), "--worker", "measure"])
+            print(f"  {result['items']:,} products in the feed; floor equals the feed's page: "
+                  f"{result['floor_equal']}")  # fmt: skip
+            for label in ("first", "middle", "last"):
+                ours, floor = result[f"ours_{label}"], result[f"floor_{label}"]
+                print(
+                    f"  1000-item page, {label:6}: feed {ours * 1000:6.1f} ms, floor "
+                    f"{floor * 1000:6.1f} ms, ratio {ours / floor:4.2f}x (target <= 1.5x); "
+                    f"without cursor (OFFSET) {result[f'offset_{label}'] * 1000:6.1f} ms"
+                )
+            queries = ", ".join(f"{n} at limit {k}" for k, n in result["queries"].items())
+            print(f"  queries per page: {queries}  (target <= 4, constant)")
+            print(f"  whole crawl at limit 1000: {result['crawl']:.1f} s")
+            crawls[products] = result["crawl"]
+            for kind in ("page", "export"):
+                mem = run([*common, "--worker", kind])
+                print(f"  peak memory, {kind:6}: {mem['peak_mb']:6.1f} MB max RSS "
+                      f"(after setup {mem['baseline_mb']:.1f} MB; {mem['items']:,} items)"
+                      "  (target < 150 MB)")  # fmt: skip
+        sizes = sorted(crawls)
+        if len(sizes) > 1:
+            small, big = sizes[0], sizes[-1]
+            print(f"  whole crawl {big:,} / {small:,}: {crawls[big] / crawls[small]:.1f}x for "
+                  f"{big / small:.0f}x the products (target <= 12x for 10x)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""URL patterns of the feeds, included by ``django_clerk.urls``."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from django_clerk.feeds import legacy, v2
+
+#: legacy endpoint -> entity
+LEGACY_ENTITIES = {
+    "product": "products",
+    "category": "categories",
+    "order": "orders",
+    "customer": "customers",
+    "page": "pages",
+}
+SERVICES = {
+    "version": legacy.VersionView,
+    "plugin": legacy.PluginView,
+    "getconfig": legacy.GetConfigView,
+    "setconfig": legacy.SetConfigView,
+    "rotatekey": legacy.RotateKeyView,
+}
+
+
+def _both(route: str, view: object, name: str) -> list[URLPattern]:
+    """``route`` with and without a trailing slash (importers use both)."""
+    return [path(route, view, name=name), path(f"{route}/", view)]
+
+
+def feed_urlpatterns() -> list[URLPattern]:
+    patterns: list[URLPattern] = []
+    for route, entity in LEGACY_ENTITIES.items():
+        view = legacy.LegacyFeedView.as_view(entity=entity)
+        patterns += _both(route, view, f"feed-{route}")
+    for route, view_class in SERVICES.items():
+        patterns += _both(route, view_class.as_view(), f"feed-{route}")
+    for entity in LEGACY_ENTITIES.values():
+        view = v2.FeedV2View.as_view(entity=entity)
+        patterns += _both(f"v2/{entity}", view, f"feed-v2-{entity}")
+    return patterns

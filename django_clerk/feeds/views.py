@@ -1,0 +1,185 @@
+"""The shared machinery of the feed views: DRF configuration and rendering a feed page."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from rest_framework import exceptions
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from django_clerk.conf import clerk_settings
+from django_clerk.feeds import crawls
+from django_clerk.feeds.authentication import WWW_AUTHENTICATE
+from django_clerk.feeds.compiler import Fallback, FeedPlan, plan_for
+from django_clerk.feeds.errors import exception_handler
+from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
+from django_clerk.feeds.pagination import KeysetPagination, Window, digest
+from django_clerk.feeds.renderers import FeedContentNegotiation, JSONRenderer
+from django_clerk.feeds.rendering import render_objects
+from django_clerk.feeds.validation import check_items
+from django_clerk.mapping import get_serializer
+from django_clerk.models import Store
+
+logger = logging.getLogger("django_clerk.feeds")
+
+#: Entities a store serves only when one of its options is on.
+ENTITY_OPTIONS = {"orders": "sync_orders", "customers": "sync_customers", "pages": "sync_pages"}
+TRUE = {"1", "true", "yes", "on"}
+
+
+class HasStore(BasePermission):
+    """Authenticated: one of the feed authentication classes found the store."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return isinstance(request.auth, Store)
+
+
+class FeedAPIView(APIView):
+    """Base of every view Clerk's importer calls: JSON in, JSON out, errors as JSON."""
+
+    permission_classes: ClassVar[list] = [HasStore]
+    renderer_classes: ClassVar[list] = [JSONRenderer]
+    parser_classes: ClassVar[list] = [JSONParser, FormParser]
+    content_negotiation_class = FeedContentNegotiation
+    throttle_classes: ClassVar[list] = []
+    pretty = False
+
+    def perform_authentication(self, request: Any) -> None:
+        # An unsupported method is 405 before credentials are looked at.
+        if request.method.lower() not in self.http_method_names or not hasattr(
+            self, request.method.lower()
+        ):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().perform_authentication(request)
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def get_authenticate_header(self, request: Any) -> str:
+        return WWW_AUTHENTICATE
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """Query-string parameters, then those of a JSON (or form) body, which win."""
+        cached = self.__dict__.get("_params")
+        if cached is None:
+            cached = {key: self.request.query_params.get(key) for key in self.request.query_params}
+            data = self.request.data if self.request.method == "POST" else None
+            if isinstance(data, Mapping):
+                cached.update(data.dict() if hasattr(data, "dict") else data)
+            self.__dict__["_params"] = cached
+        return cached
+
+    @property
+    def store(self) -> Store:
+        return self.request.auth
+
+
+class EntityFeedView(FeedAPIView):
+    """The feed of one entity for the authenticated store, page by page."""
+
+    entity: str = ""
+    protocol: str = ""
+    pagination_class: type[KeysetPagination] = KeysetPagination
+    filter_backend = FeedFilterBackend
+
+    @property
+    def paginator(self) -> KeysetPagination:
+        if "_paginator" not in self.__dict__:
+            self.__dict__["_paginator"] = self.pagination_class()
+        return self.__dict__["_paginator"]
+
+    def serve(self, request: Any) -> Response | StreamingHttpResponse:
+        self.pretty = str(self.params.get("debug", "")).lower() in TRUE
+        self.window: Window = self.paginator.get_window(self.params)
+        serializer = get_serializer(self.entity)
+        if serializer is None or not self.entity_enabled(self.store):
+            return Response([])
+        self.serializer_class = serializer
+        queryset = self.filter_backend().filter_queryset(
+            request, serializer.feed_queryset(self.store), self
+        )
+        plan = plan_for(serializer)
+        filters = {name: self.params[name] for name in TIME_PARAMETERS if name in self.params}
+        updated = self.store.updated_at.timestamp() if self.store.updated_at else 0
+        self.cursor_scope = (
+            f"{self.protocol}:{self.store.pk}:{updated}:{self.entity}:{digest(filters)}"
+        )
+        self.incremental = "modified_after" in filters
+        source = plan.queryset(queryset, self.store) if plan is not None else queryset
+        if self.window.limit is None:
+            return self.stream(source, queryset, plan)
+        started = time.perf_counter()
+        items = self.paginator.paginate_queryset(source, request, view=self)
+        data = self.render_page(items, queryset, plan)
+        self.record(len(data), time.perf_counter() - started)
+        return Response(data)
+
+    def entity_enabled(self, store: Store) -> bool:
+        """Whether the store's options let this entity out (customers also need emails)."""
+        option = ENTITY_OPTIONS.get(self.entity)
+        if option is not None and not getattr(store, option, True):
+            return False
+        return self.entity != "customers" or store.collect_emails
+
+    def render_page(self, items: list[Any], queryset: QuerySet, plan: FeedPlan | None) -> list:
+        """Clerk objects for one page of rows (compiled plan) or model instances (DRF path)."""
+        if plan is not None and items:
+            try:
+                data = plan.render(items, self.store, queryset.db)
+            except Fallback as exc:
+                plan.usable = False
+                logger.info("%s feed switches to the DRF path: %s", self.entity, exc)
+            except Exception:  # data the plan cannot render: let DRF tell what is wrong
+                logger.warning("%s feed page re-rendered by DRF", self.entity, exc_info=True)
+            else:
+                check_items(self.entity, data)
+                return data
+            items = list(queryset.filter(pk__in=[row["pk"] for row in items]))
+        data = render_objects(self.serializer_class, items, self.store)
+        check_items(self.entity, data)
+        return data
+
+    def stream(
+        self, source: QuerySet, queryset: QuerySet, plan: FeedPlan | None
+    ) -> StreamingHttpResponse:
+        """The whole feed (``limit=all``), rendered and sent in keyset chunks."""
+        renderer = self.request.accepted_renderer
+        size = clerk_settings.FEED_MAX_LIMIT
+
+        def pages() -> Iterator[list[dict[str, Any]]]:
+            started, total = time.perf_counter(), 0
+            try:
+                for items in self.paginator.chunks(source, size, self.window.offset):
+                    data = self.render_page(items, queryset, plan)
+                    total += len(data)
+                    yield data
+            except Exception:  # the status is sent already: log, and end the stream short
+                logger.exception("%s feed export failed after %d items", self.entity, total)
+                return
+            self.record(total, time.perf_counter() - started)
+
+        return StreamingHttpResponse(
+            renderer.stream(pages(), self.pretty), content_type=renderer.media_type
+        )
+
+    def record(self, items: int, duration: float) -> None:
+        crawls.record_page(
+            self.store,
+            self.entity,
+            self.protocol,
+            self.cursor_scope,
+            offset=self.window.offset,
+            limit=self.window.limit,
+            items=items,
+            duration=duration,
+            incremental=self.incremental,
+        )

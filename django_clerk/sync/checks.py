@@ -1,0 +1,112 @@
+"""System checks of the real-time sync.
+
+========================  ==============================================================
+``django_clerk.E030``     ``CLERK["SYNC_DELIVERY"]`` is not "thread", "task" or "manual"
+``django_clerk.E031``     ``SYNC_DELIVERY = "task"`` but no Tasks framework is installed
+``django_clerk.E032``     a serializer's ``Meta.sync_related`` is not a list of relation lookups
+``django_clerk.E033``     a sync duration setting is not a positive number
+``django_clerk.W030``     ``SYNC_DELIVERY = "task"`` with a backend that runs tasks in the
+                          saving request (the default ImmediateBackend)
+========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from django_clerk import ENTITIES
+from django_clerk.conf import clerk_settings
+from django_clerk.sync.dispatch import DELIVERY_MODES
+
+DURATIONS = (
+    "SYNC_TIMEOUT",
+    "SYNC_RETRY_BACKOFF",
+    "SYNC_RETRY_MAX_BACKOFF",
+    "SYNC_LEASE_SECONDS",
+    "SYNC_BREAKER_THRESHOLD",
+    "SYNC_BREAKER_COOLDOWN",
+)
+INLINE_BACKENDS = ("ImmediateBackend",)
+
+
+@register("django_clerk")
+def check_sync(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []  # E001
+    messages: list[CheckMessage] = []
+    mode = clerk_settings.SYNC_DELIVERY
+    if mode not in DELIVERY_MODES:
+        messages.append(
+            Error(
+                f"CLERK['SYNC_DELIVERY'] must be one of {', '.join(DELIVERY_MODES)}, not {mode!r}.",
+                id="django_clerk.E030",
+            )
+        )
+    elif mode == "task":
+        messages.extend(_check_task_backend())
+    for name in DURATIONS:
+        value = getattr(clerk_settings, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            messages.append(
+                Error(
+                    f"CLERK[{name!r}] must be a positive number, not {value!r}.",
+                    id="django_clerk.E033",
+                )
+            )
+    messages.extend(_check_sync_related())
+    return messages
+
+
+def _check_task_backend() -> list[CheckMessage]:
+    try:
+        try:
+            from django.tasks import task_backends
+        except ImportError:
+            from django_tasks import task_backends
+    except ImportError:
+        return [
+            Error(
+                "CLERK['SYNC_DELIVERY'] is 'task' but neither django.tasks nor the "
+                "django_tasks backport is installed.",
+                hint="pip install django-tasks, or use 'thread'.",
+                id="django_clerk.E031",
+            )
+        ]
+    try:
+        backend = type(task_backends["default"]).__name__
+    except Exception:  # an invalid TASKS setting is the Tasks framework's own check
+        return []
+    if backend in INLINE_BACKENDS:
+        return [
+            Warning(
+                f"CLERK['SYNC_DELIVERY'] is 'task' but the default task backend ({backend}) "
+                "runs tasks at once, in the saving request: saves wait for Clerk.",
+                hint="Configure a worker backend in TASKS, or use 'thread'.",
+                id="django_clerk.W030",
+            )
+        ]
+    return []
+
+
+def _check_sync_related() -> list[CheckMessage]:
+    """E032 for each serializer whose relations cannot be followed; serializers that cannot
+    be imported or have no model are the mapping checks' business (E004-E006)."""
+    from django_clerk.mapping import get_serializer
+    from django_clerk.sync.signals import dependencies
+
+    errors: list[CheckMessage] = []
+    for entity in ENTITIES:
+        try:
+            serializer = get_serializer(entity)
+            model = serializer.Meta.model._meta.concrete_model
+        except Exception:
+            continue
+        try:
+            list(dependencies(entity, serializer, model))
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
+    return errors

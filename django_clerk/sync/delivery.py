@@ -1,0 +1,265 @@
+"""Delivering pending changes to Clerk: claim, serialize the final state, push, settle.
+
+Any number of deliveries may run at once (threads, task workers, ``clerk_deliver``, on many
+machines). A delivery *claims* a batch of due rows of one store and entity by writing its own
+token and a lease on them; on PostgreSQL the candidates are read with ``SELECT ... FOR UPDATE
+SKIP LOCKED`` so concurrent deliveries never wait for each other nor take the same rows, and on
+every database the claim is a compare-and-set, so two deliveries never hold the same row. A
+delivery that dies mid-call leaves its rows claimed until the lease runs out
+(``SYNC_LEASE_SECONDS``); then another one takes them. Nothing is lost.
+
+The objects are read at delivery time from the serializer's ``feed_queryset(store)``: what is
+sent is their final state, in the store's language; an object no longer there (deleted,
+unpublished, out of stock in a store that excludes those) is deleted from Clerk, except orders,
+which are never deleted automatically. A row is removed only when Clerk answered
+``{"status": "ok"}`` and the object did not change again meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import connections, router, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from django_clerk.client import ClerkClient
+from django_clerk.conf import clerk_settings
+from django_clerk.mapping import get_serializer
+from django_clerk.models import PendingChange, Store
+from django_clerk.sync import push
+from django_clerk.sync.outbox import store_entities
+
+logger = logging.getLogger("django_clerk.sync")
+NEVER_DELETED = frozenset({"orders"})
+"""Entities that are a log: an order missing from the feed is not deleted from Clerk."""
+
+
+@dataclass
+class DeliveryReport:
+    """Counts of one or more delivery rounds."""
+
+    upserted: int = 0
+    deleted: int = 0
+    dropped: int = 0  # nothing to send (an order gone, a store or mapping removed)
+    retrying: int = 0  # transient failure: due again after a backoff
+    failed: int = 0  # kept as failed for an admin
+    calls: int = 0
+    transient_failures: int = 0  # batches that met a transient error
+
+    def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def delivered(self) -> int:
+        return self.upserted + self.deleted
+
+
+def retry_delay(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds before attempt ``attempts + 1``: ``Retry-After`` if Clerk sent one, else
+    ``SYNC_RETRY_BACKOFF`` doubled per attempt; capped at ``SYNC_RETRY_MAX_BACKOFF``."""
+    cap = float(clerk_settings.SYNC_RETRY_MAX_BACKOFF)
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2 ** max(attempts - 1, 0), cap)
+
+
+def deliver_due(
+    *,
+    store_ids: list[int] | None = None,
+    entities: list[str] | None = None,
+    max_batches: int | None = None,
+    max_transient_failures: int | None = None,
+    using: str | None = None,
+) -> DeliveryReport:
+    """Deliver due changes, one batch of one store and entity at a time, until none is due
+    (or ``max_batches`` were sent, or ``max_transient_failures`` batches in a row met a
+    transient error: Clerk is probably down)."""
+    using = using or router.db_for_write(PendingChange)
+    report = DeliveryReport()
+    batches = consecutive_failures = 0
+    while max_batches is None or batches < max_batches:
+        claim = claim_batch(store_ids=store_ids, entities=entities, using=using)
+        if claim is None:
+            break
+        batches += 1
+        result = deliver_batch(*claim, using=using)
+        report += result
+        consecutive_failures = consecutive_failures + 1 if result.transient_failures else 0
+        if max_transient_failures and consecutive_failures >= max_transient_failures:
+            break
+    return report
+
+
+def claim_batch(
+    *,
+    store_ids: list[int] | None = None,
+    entities: list[str] | None = None,
+    using: str = "default",
+) -> tuple[str, list[PendingChange]] | None:
+    """Claim up to ``SYNC_BATCH_SIZE`` due rows of one store and entity: ``(token, rows)``."""
+    now = timezone.now()
+    due = _due(now, store_ids, entities, using)
+    # With row locks, concurrent deliveries skip each other's candidates; without (SQLite),
+    # no transaction is held across the statements (it could not be upgraded to a write while
+    # the shop writes), and the compare-and-set below is what keeps claims exclusive.
+    skip_locked = connections[using].features.has_select_for_update_skip_locked
+    context = transaction.atomic(using=using) if skip_locked else nullcontext()
+    with context:
+        candidates = due.select_for_update(skip_locked=True) if skip_locked else due
+        head = candidates.order_by("due_at", "pk").values_list("store_id", "entity").first()
+        if head is None:
+            return None
+        store_id, entity = head
+        ids = list(
+            candidates.filter(store_id=store_id, entity=entity)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[: int(clerk_settings.SYNC_BATCH_SIZE)]
+        )
+        token = uuid.uuid4().hex
+        lease = now + timedelta(seconds=float(clerk_settings.SYNC_LEASE_SECONDS))
+        # Compare-and-set: only rows still unclaimed are taken.
+        due.filter(pk__in=ids).update(lease=token, claimed_until=lease)
+        # Ours are the rows with our lease time: a save right after the claim clears the
+        # token (not the lease), and such a row must still be released by this delivery.
+        rows = list(
+            PendingChange.objects.using(using)
+            .filter(pk__in=ids, claimed_until=lease)
+            .order_by("pk")
+        )
+    return (token, rows) if rows else None
+
+
+def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet:
+    due = PendingChange.objects.using(using).due(now)
+    if store_ids is not None:
+        due = due.filter(store_id__in=store_ids)
+    if entities is not None:
+        due = due.filter(entity__in=entities)
+    return due
+
+
+def deliver_batch(
+    token: str, rows: list[PendingChange], *, using: str = "default"
+) -> DeliveryReport:
+    """Push the claimed ``rows`` (one store, one entity) and settle each of them."""
+    report = DeliveryReport()
+    first = rows[0]
+    entity = first.entity
+    store = Store.objects.using(using).filter(pk=first.store_id, is_active=True).first()
+    serializer = get_serializer(entity)
+    if store is None or serializer is None or entity not in store_entities(store):
+        report.dropped = _settle_ok(token, [r.object_id for r in rows], using)
+        return report
+
+    pk_field = serializer.Meta.model._meta.pk
+    keys, failed = _primary_keys(pk_field, rows)
+    objects = list(serializer.feed_queryset(store).using(using).filter(pk__in=keys.values()))
+    payloads, bad = push.serialize_each(serializer, objects, store)
+    failed.update(bad)
+    gone = {oid: keys[oid] for oid in keys if oid not in payloads and oid not in failed}
+
+    if gone and entity in NEVER_DELETED:
+        report.dropped = _settle_ok(token, list(gone), using)
+        gone = {}
+    client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
+    try:
+        upserted = push.upsert(client, entity, payloads) if payloads else push.PushResult()
+        if upserted.error is not None:  # Clerk is failing: do not wait for it twice
+            deleted = push.PushResult(retry=list(gone), error=upserted.error)
+        else:
+            deleted = push.delete(client, entity, gone) if gone else push.PushResult()
+    finally:
+        client.close()
+
+    report.upserted = _settle_ok(token, upserted.ok, using)
+    report.deleted = _settle_ok(token, deleted.ok, using)
+    report.calls = upserted.calls + deleted.calls
+    failed.update(upserted.failed)
+    failed.update(deleted.failed)
+    error = upserted.error or deleted.error
+    retry = set(upserted.retry) | set(deleted.retry)
+    if retry:
+        report.retrying, exhausted = _settle_retry(token, rows, retry, error, using)
+        report.failed += exhausted
+        report.transient_failures = 1
+        logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
+    report.failed += _settle_failed(token, failed, using)
+    # Rows changed again while we sent them lost our token: release them for the next round.
+    PendingChange.objects.using(using).filter(
+        pk__in=[r.pk for r in rows], lease__isnull=True
+    ).update(claimed_until=None)
+    return report
+
+
+def _primary_keys(
+    pk_field: Any, rows: list[PendingChange]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    keys: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    for row in rows:
+        try:
+            keys[row.object_id] = pk_field.to_python(row.object_id)
+        except Exception as exc:
+            failed[row.object_id] = f"Not a primary key of {pk_field.model.__name__}: {exc}"
+    return keys, failed
+
+
+def _mine(token: str, object_ids: Any, using: str) -> QuerySet:
+    return PendingChange.objects.using(using).filter(lease=token, object_id__in=list(object_ids))
+
+
+def _settle_ok(token: str, object_ids: list[str], using: str) -> int:
+    """Remove delivered rows, unless the object changed again since they were claimed."""
+    if not object_ids:
+        return 0
+    return _mine(token, object_ids, using).delete()[0]
+
+
+def _settle_failed(token: str, reasons: dict[str, str], using: str) -> int:
+    by_reason: dict[str, list[str]] = {}
+    for object_id, reason in reasons.items():
+        by_reason.setdefault(reason[:2000], []).append(object_id)
+    return sum(
+        _mine(token, ids, using).update(
+            state=PendingChange.State.FAILED, last_error=reason, lease=None, claimed_until=None
+        )
+        for reason, ids in by_reason.items()
+    )
+
+
+def _settle_retry(
+    token: str, rows: list[PendingChange], object_ids: set[str], error: Any, using: str
+) -> tuple[int, int]:
+    """Make the rows due again after a backoff; past ``SYNC_MAX_ATTEMPTS`` keep them failed.
+    Returns ``(retrying, failed)``."""
+    by_attempts: dict[int, list[str]] = {}
+    for row in rows:
+        if row.object_id in object_ids:
+            by_attempts.setdefault(row.attempts + 1, []).append(row.object_id)
+    now = timezone.now()
+    reason = str(error)[:2000] if error is not None else ""
+    retrying = failed = 0
+    for attempts, ids in by_attempts.items():
+        delay = retry_delay(attempts, getattr(error, "retry_after", None))
+        exhausted = attempts >= int(clerk_settings.SYNC_MAX_ATTEMPTS)
+        count = _mine(token, ids, using).update(
+            attempts=attempts,
+            state=PendingChange.State.FAILED if exhausted else PendingChange.State.PENDING,
+            due_at=now + timedelta(seconds=delay),
+            last_error=f"Gave up after {attempts} attempts: {reason}" if exhausted else reason,
+            lease=None,
+            claimed_until=None,
+        )
+        if exhausted:
+            failed += count
+        else:
+            retrying += count
+    return retrying, failed

@@ -1,0 +1,216 @@
+"""The full sync: push a store's whole feed (or what changed since a time) to Clerk.
+
+For recovery (Clerk's index lost something, a store was just connected, an import ran with
+the sync paused). Objects are read by keyset pagination on the primary key, one batch at a
+time, so memory stays flat on any catalogue size; after each batch Clerk accepted, a
+:class:`~django_clerk.models.SyncCheckpoint` records the last primary key, and a run that is
+interrupted resumes after it. Objects Clerk refuses for good (or that cannot be serialized)
+are kept as failed pending changes, with their reason, for an admin to see and retry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from django_clerk.client import ClerkClient, ClerkUnavailableError
+from django_clerk.conf import clerk_settings
+from django_clerk.mapping import get_serializer
+from django_clerk.models import PendingChange, Store, SyncCheckpoint
+from django_clerk.sync import push
+from django_clerk.sync.outbox import store_entities
+
+Progress = Callable[["FullSyncProgress"], None]
+
+
+@dataclass
+class FullSyncProgress:
+    """Where a full sync of one store and entity is; passed to the progress callback."""
+
+    store: Store
+    entity: str
+    total: int  # objects to send in this run (after the resume point)
+    done: int = 0
+    sent: int = 0
+    failed: int = 0
+    resumed_after: str | None = None
+    since_ignored: bool = False  # ``since`` given, but the serializer has no modified_field
+    finished: bool = False
+
+
+class FullSync:
+    """Push the feed of ``stores`` x ``entities`` to Clerk in batches.
+
+    :param since: only objects whose ``Meta.modified_field`` is later (entities without one
+        are sent whole).
+    :param dry_run: serialize and count, send nothing, leave checkpoints alone.
+    :param progress: called after every batch.
+    :raises ClerkUnavailableError: Clerk stayed unreachable after the client's retries (the
+        checkpoint is kept: run again to resume).
+    """
+
+    def __init__(
+        self,
+        *,
+        stores: Iterable[Store] | None = None,
+        entities: Iterable[str] | None = None,
+        since: datetime.datetime | None = None,
+        batch_size: int | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> None:
+        self.stores = list(stores) if stores is not None else list(Store.objects.active())
+        self.entities = list(entities) if entities is not None else None
+        self.since = since
+        self.batch_size = int(batch_size or clerk_settings.SYNC_BATCH_SIZE)
+        self.dry_run = dry_run
+        self.progress = progress or (lambda state: None)
+
+    def run(self) -> list[FullSyncProgress]:
+        results = []
+        for store in self.stores:
+            for entity in self.entities_for(store):
+                results.append(self.sync(store, entity))
+        return results
+
+    def entities_for(self, store: Store) -> list[str]:
+        """The mapped entities ``store`` takes (its options), limited to ``entities``."""
+        allowed = store_entities(store)
+        wanted = self.entities
+        return [
+            entity
+            for entity in ("products", "categories", "orders", "customers", "pages")
+            if get_serializer(entity) is not None
+            and entity in allowed
+            and (wanted is None or entity in wanted)
+        ]
+
+    def queryset(self, store: Store, entity: str) -> tuple[QuerySet, bool]:
+        """The objects to send, and whether ``since`` had to be ignored."""
+        serializer = get_serializer(entity)
+        queryset = serializer.feed_queryset(store)
+        if self.since is None:
+            return queryset, False
+        modified = getattr(serializer.Meta, "modified_field", None)
+        if not modified:
+            return queryset, True
+        return queryset.filter(**{f"{modified}__gt": self.since}), False
+
+    def sync(self, store: Store, entity: str) -> FullSyncProgress:
+        serializer = get_serializer(entity)
+        pk_field = serializer.Meta.model._meta.pk
+        queryset, since_ignored = self.queryset(store, entity)
+        checkpoint = self._checkpoint(store, entity)
+        last = pk_field.to_python(checkpoint.last_pk) if checkpoint is not None else None
+        if last is not None:
+            queryset = queryset.filter(pk__gt=last)
+        state = FullSyncProgress(
+            store=store,
+            entity=entity,
+            total=queryset.count(),
+            resumed_after=checkpoint.last_pk if checkpoint is not None else None,
+            since_ignored=since_ignored,
+        )
+        if checkpoint is not None:
+            state.sent = checkpoint.sent
+        self.progress(state)
+        client = None if self.dry_run else ClerkClient.for_store(store)
+        try:
+            while True:
+                page = queryset if last is None else queryset.filter(pk__gt=last)
+                batch = list(page[: self.batch_size])
+                if not batch:
+                    break
+                self._send(client, serializer, store, entity, batch, state)
+                last = batch[-1].pk
+                state.done += len(batch)
+                if not self.dry_run:
+                    checkpoint = self._save_checkpoint(checkpoint, store, entity, last, state)
+                self.progress(state)
+        finally:
+            if client is not None:
+                client.close()
+        if checkpoint is not None and not self.dry_run:
+            checkpoint.delete()
+        state.finished = True
+        self.progress(state)
+        return state
+
+    def _send(
+        self,
+        client: ClerkClient | None,
+        serializer: Any,
+        store: Store,
+        entity: str,
+        batch: list[Any],
+        state: FullSyncProgress,
+    ) -> None:
+        payloads, failed = push.serialize_each(serializer, batch, store)
+        if client is not None and payloads:
+            result = push.upsert(client, entity, payloads)
+            if result.error is not None:
+                raise ClerkUnavailableError(
+                    f"Clerk.io stopped answering during the full sync: {result.error}"
+                ) from result.error
+            failed.update(result.failed)
+            state.sent += len(result.ok)
+        elif client is None:
+            state.sent += len(payloads)
+        state.failed += len(failed)
+        if failed and client is not None:
+            _keep_failed(store, entity, failed)
+
+    def _checkpoint(self, store: Store, entity: str) -> SyncCheckpoint | None:
+        """The resume point of an interrupted run with the same ``since``, if any."""
+        checkpoint = SyncCheckpoint.objects.filter(store=store, entity=entity).first()
+        if checkpoint is None:
+            return None
+        if checkpoint.since != self.since:
+            if not self.dry_run:
+                checkpoint.delete()
+            return None
+        return checkpoint
+
+    def _save_checkpoint(
+        self,
+        checkpoint: SyncCheckpoint | None,
+        store: Store,
+        entity: str,
+        last: Any,
+        state: FullSyncProgress,
+    ) -> SyncCheckpoint:
+        if checkpoint is None:
+            checkpoint = SyncCheckpoint(store=store, entity=entity, since=self.since)
+        checkpoint.last_pk = str(last)
+        checkpoint.sent = state.sent
+        checkpoint.save()
+        return checkpoint
+
+
+def _keep_failed(store: Store, entity: str, reasons: dict[str, str]) -> None:
+    """Record refused objects as failed pending changes, visible (and retryable) in the admin."""
+    now = timezone.now()
+    PendingChange.objects.bulk_create(
+        [
+            PendingChange(
+                store=store,
+                entity=entity,
+                object_id=object_id,
+                state=PendingChange.State.FAILED,
+                last_error=reason[:2000],
+                attempts=1,
+                due_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for object_id, reason in reasons.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["store", "entity", "object_id"],
+        update_fields=["state", "last_error", "attempts", "updated_at"],
+    )

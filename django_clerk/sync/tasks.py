@@ -1,0 +1,59 @@
+"""The delivery as a task of Django's Tasks framework (``SYNC_DELIVERY = "task"``).
+
+``django.tasks`` on Django 6, the ``django_tasks`` backport on Django 5.2: whichever exists.
+Any backend works (a database worker, RQ, Celery...); several workers may run the task at
+once, as deliveries never take the same pending change.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+try:  # Django >= 6.0
+    from django.tasks import task, task_backends
+except ImportError:  # Django 5.2: the backport
+    from django_tasks import task, task_backends
+
+from django_clerk.models import PendingChange
+from django_clerk.sync.delivery import deliver_due
+
+
+@task()
+def deliver_pending() -> dict[str, Any]:
+    """Deliver what is due. When some changes met a transient error, this run (and only
+    this one) schedules the retry, on backends that can defer tasks."""
+    report = deliver_due()
+    if report.retrying:
+        schedule_next_retry()
+    return {
+        "upserted": report.upserted,
+        "deleted": report.deleted,
+        "retrying": report.retrying,
+        "failed": report.failed,
+    }
+
+
+def enqueue_delivery(run_after: Any = None) -> None:
+    """Enqueue :func:`deliver_pending` (at ``run_after`` when the backend can defer)."""
+    if run_after is not None:
+        if not task_backends[deliver_pending.backend].supports_defer:
+            return
+        deliver_pending.using(run_after=run_after).enqueue()
+    else:
+        deliver_pending.enqueue()
+
+
+def schedule_next_retry() -> None:
+    """Enqueue a deferred delivery for the earliest change waiting for a retry, if any."""
+    now = timezone.now()
+    next_due = (
+        PendingChange.objects.filter(state=PendingChange.State.PENDING, due_at__gt=now)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if next_due is not None:
+        enqueue_delivery(run_after=max(next_due, now + timedelta(seconds=1)))
