@@ -313,9 +313,7 @@ class FakeClerkAPI:
             hang = fault = None
             if not down:
                 hang = self._take_rule(("hang",), record.method, record.path)
-                fault = self._take_rule(
-                    ("fail", "rate_limit", "error"), record.method, record.path
-                )
+                fault = self._take_rule(("fail", "rate_limit", "error"), record.method, record.path)
         if down == "close":
             return None
         if down == "503":
