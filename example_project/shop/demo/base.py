@@ -6,14 +6,15 @@ import random
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.utils import timezone
 
 from shop.demo import words
 
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+EPOCH = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
 """All demo timestamps lie before this fixed instant (``updated_at`` excepted)."""
 DAY = 86_400
 YEAR = 365 * DAY
