@@ -55,15 +55,11 @@ def prepare(database: str, products: int) -> None:
         create_postgres_database(database)
     setup(database)
     from django.core.management import call_command
-    from django.db import connection
     from shop.models import Product
 
-    from django_clerk.models import FeedCrawl, Store
+    from django_clerk.models import Store
 
     call_command("migrate", verbosity=0)
-    if FeedCrawl._meta.db_table not in connection.introspection.table_names():
-        with connection.schema_editor() as editor:  # until the app ships its migration
-            editor.create_model(FeedCrawl)
     if Product.objects.count() != products:
         print(f"  seeding {products} products into {redact(database)} ...", file=sys.stderr)
         call_command("seed_demo", products=products, orders=1000, customers=500, pages=50,

@@ -87,3 +87,17 @@ def test_store_for_request_prefers_host_then_language(make_store):
 def test_store_for_request_without_stores(db):
     Store.objects.all().delete()
     assert store_for_request(RequestFactory().get("/")) is None
+
+
+def test_store_options_decide_which_entities_go_out(make_store):
+    store = make_store(code="x", sync_orders=True, sync_customers=True, sync_pages=False)
+    assert [
+        e for e in ("products", "categories", "orders", "customers", "pages") if store.syncs(e)
+    ] == [
+        "products",
+        "categories",
+        "orders",
+        "customers",
+    ]
+    store.collect_emails = False  # Clerk requires a customer's email
+    assert not store.syncs("customers") and store.syncs("orders")

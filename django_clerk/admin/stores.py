@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_clerk.admin.storefront import StorefrontSettingsInline
 from django_clerk.models import Store
+from django_clerk.models.store import SYNC_OPTIONS
 
 
 class StoreForm(forms.ModelForm):
@@ -83,17 +84,7 @@ class StoreAdmin(admin.ModelAdmin):
         ),
         (
             _("Data sync"),
-            {
-                "fields": (
-                    "realtime_updates",
-                    "include_out_of_stock",
-                    "collect_emails",
-                    "sync_orders",
-                    "sync_customers",
-                    "sync_pages",
-                    "legacy_auth",
-                )
-            },
+            {"fields": (*SYNC_OPTIONS, "legacy_auth")},
         ),
     )
     readonly_fields = ("key_source",)

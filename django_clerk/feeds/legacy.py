@@ -25,18 +25,12 @@ from django_clerk.feeds.errors import BadParameter, error_body
 from django_clerk.feeds.pagination import PagePagination
 from django_clerk.feeds.views import TRUE, EntityFeedView, FeedAPIView
 from django_clerk.models import FeedCrawl
+from django_clerk.models.store import SYNC_OPTIONS
 
 LEGACY_AUTHENTICATION = [TokenAuthentication, BodyKeyAuthentication, QueryKeyAuthentication]
 #: The store options ``getconfig`` shows and ``setconfig`` may change. Never the keys, nor
 #: the authentication toggle.
-CONFIG_OPTIONS = (
-    "realtime_updates",
-    "include_out_of_stock",
-    "collect_emails",
-    "sync_orders",
-    "sync_customers",
-    "sync_pages",
-)
+CONFIG_OPTIONS = SYNC_OPTIONS
 AUTH_PARAMETERS = {"key", "private_key"}
 FALSE = {"0", "false", "no", "off"}
 PRIVATE_KEY = re.compile(r"[\x21-\x7e]{8,128}")

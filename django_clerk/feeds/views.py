@@ -30,8 +30,6 @@ from django_clerk.models import Store
 
 logger = logging.getLogger("django_clerk.feeds")
 
-#: Entities a store serves only when one of its options is on.
-ENTITY_OPTIONS = {"orders": "sync_orders", "customers": "sync_customers", "pages": "sync_pages"}
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -125,10 +123,7 @@ class EntityFeedView(FeedAPIView):
 
     def entity_enabled(self, store: Store) -> bool:
         """Whether the store's options let this entity out (customers also need emails)."""
-        option = ENTITY_OPTIONS.get(self.entity)
-        if option is not None and not getattr(store, option, True):
-            return False
-        return self.entity != "customers" or store.collect_emails
+        return store.syncs(self.entity)
 
     def render_page(self, items: list[Any], queryset: QuerySet, plan: FeedPlan | None) -> list:
         """Clerk objects for one page of rows (compiled plan) or model instances (DRF path)."""

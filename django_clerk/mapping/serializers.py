@@ -133,7 +133,8 @@ class ClerkSerializer(serializers.ModelSerializer):
             for key, value in extra.items():
                 if value is not None:
                     data[key] = clerk_value(value)
-        if clerk_settings.VALIDATE and self.entity:
+        check = self.context.get("validate")
+        if (clerk_settings.VALIDATE if check is None else check) and self.entity:
             validate(self.entity, data)
         return data
 
@@ -149,11 +150,17 @@ class ClerkSerializer(serializers.ModelSerializer):
     # -- entry points ----------------------------------------------------------------------
     @classmethod
     def serialize(
-        cls, objects: Iterable[Any], store: Any, *, context: dict[str, Any] | None = None
+        cls,
+        objects: Iterable[Any],
+        store: Any,
+        *,
+        context: dict[str, Any] | None = None,
+        validate: bool | None = None,
     ) -> list[dict[str, Any]]:
-        """Serialize ``objects`` for ``store``, in the store's language."""
+        """Serialize ``objects`` for ``store``, in the store's language; ``validate``
+        overrides ``CLERK["VALIDATE"]``."""
         language = store.get_language() if store is not None else None
-        serializer = cls(context={"store": store, **(context or {})})
+        serializer = cls(context={"store": store, "validate": validate, **(context or {})})
         with translation.override(language):
             return [serializer.to_representation(obj) for obj in objects]
 

@@ -13,6 +13,18 @@ from django_clerk.conf import clerk_settings
 
 DEFAULT_STORE_CODE = "default"
 
+#: The data-sync options of a store, as in Clerk's official extensions.
+SYNC_OPTIONS = (
+    "realtime_updates",
+    "include_out_of_stock",
+    "collect_emails",
+    "sync_orders",
+    "sync_customers",
+    "sync_pages",
+)
+#: Entities a store sends only when one of its options is on.
+ENTITY_OPTIONS = {"orders": "sync_orders", "customers": "sync_customers", "pages": "sync_pages"}
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -130,6 +142,14 @@ class Store(models.Model):
     def is_configured(self) -> bool:
         creds = self.credentials()
         return bool(creds.public_key and creds.private_key)
+
+    def syncs(self, entity: str) -> bool:
+        """Whether this store's options let ``entity`` out: orders, customers and pages are
+        optional, and customers (whose email Clerk requires) also need collect emails."""
+        option = ENTITY_OPTIONS.get(entity)
+        if entity == "customers" and not self.collect_emails:
+            return False
+        return option is None or bool(getattr(self, option))
 
     # -- rendering context -------------------------------------------------------------
     def get_language(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
+from django_clerk import ENTITIES
 from django_clerk.models import PendingChange, Store
 
 STORE_CACHE_SECONDS = 5.0
@@ -30,14 +31,7 @@ _BATCH = 500
 
 def store_entities(store: Store) -> frozenset[str]:
     """The entities ``store``'s options let through (orders, customers, pages are optional)."""
-    entities = {"products", "categories"}
-    if store.sync_orders:
-        entities.add("orders")
-    if store.sync_customers:
-        entities.add("customers")
-    if store.sync_pages:
-        entities.add("pages")
-    return frozenset(entities)
+    return frozenset(entity for entity in ENTITIES if store.syncs(entity))
 
 
 class _StoreCache:
