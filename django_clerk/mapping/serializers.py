@@ -15,7 +15,7 @@ A serializer is a DRF ``ModelSerializer`` with a few additions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from django.db import models
@@ -98,7 +98,7 @@ class ClerkSerializer(serializers.ModelSerializer):
         for field in cls().fields.values():
             if field.source == "*" or getattr(field, "source_attrs", None) is None:
                 continue
-            kind, path = _relation_path(model, field)
+            kind, path = relation_path(model, field)
             target = select if kind == "select" else prefetch if kind == "prefetch" else None
             if target is not None and path not in target:
                 target.append(path)
@@ -159,10 +159,25 @@ class ClerkSerializer(serializers.ModelSerializer):
     ) -> list[dict[str, Any]]:
         """Serialize ``objects`` for ``store``, in the store's language; ``validate``
         overrides ``CLERK["VALIDATE"]``."""
+        return list(cls.iter_serialize(objects, store, context=context, validate=validate))
+
+    @classmethod
+    def iter_serialize(
+        cls,
+        objects: Iterable[Any],
+        store: Any,
+        *,
+        context: dict[str, Any] | None = None,
+        validate: bool | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Like :meth:`serialize`, one object at a time (a background thread can yield the
+        GIL between objects)."""
         language = store.get_language() if store is not None else None
         serializer = cls(context={"store": store, "validate": validate, **(context or {})})
-        with translation.override(language):
-            return [serializer.to_representation(obj) for obj in objects]
+        for obj in objects:
+            with translation.override(language):
+                item = serializer.to_representation(obj)
+            yield item
 
     @classmethod
     def output_fields(cls) -> set[str]:
@@ -193,7 +208,7 @@ def _path_hits_none(instance: Any, attrs: list[str]) -> bool:
     return False
 
 
-def _relation_path(model: type[models.Model], field: serializers.Field) -> tuple[str | None, str]:
+def relation_path(model: type[models.Model], field: serializers.Field) -> tuple[str | None, str]:
     """Classify a field's source path: ``("select", "brand")``, ``("prefetch", "categories")`` or
     ``(None, "")`` when it crosses no relation (or leaves the model's fields)."""
     attrs: list[str] = field.source_attrs

@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import IdListField, mapped_entities
-from django_clerk.mapping.serializers import _relation_path
+from django_clerk.mapping.serializers import relation_path
 from django_clerk.models import Store
 from django_clerk.sync import outbox
 from django_clerk.sync.control import is_paused
@@ -108,7 +108,7 @@ def _lookups(serializer: Any, owner: type[models.Model]) -> list[tuple[str, bool
     for declared in serializer().fields.values():
         if declared.source == "*" or getattr(declared, "source_attrs", None) is None:
             continue
-        kind, path = _relation_path(owner, declared)
+        kind, path = relation_path(owner, declared)
         if kind is None:
             continue
         ids_only = isinstance(declared, IdListField) and declared.id_attribute == "pk"
