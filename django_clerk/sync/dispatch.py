@@ -34,7 +34,7 @@ IDLE_RECHECK_SECONDS = 60.0
 """Longest sleep of the delivery thread while changes wait for a retry."""
 ERROR_RETRY_SECONDS = 1.0
 """Sleep of the delivery thread after a round failed on its own (not on Clerk)."""
-GATHER_SECONDS = 0.1
+GATHER_SECONDS = 0.5
 """How long the delivery thread waits after a wake-up, so the commits of a burst of requests
 go out together (fewer calls to Clerk, fewer writes competing with the shop's)."""
 
