@@ -128,8 +128,11 @@ def save_costs(n: int, fake, deliverer) -> None:
     def no_delivery() -> None:
         settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "manual"}
 
+    remote = RemoteFake()
+
     faults = (
         ("recording only", no_delivery),  # the save's own cost, no delivery thread running
+        ("Clerk up (remote)", remote.use),  # Clerk in another process, as in production
         ("Clerk up", lambda: None),
         ("Clerk down (refused)", lambda: fake.go_down("close")),
         ("Clerk hanging", lambda: fake.hang(3600)),
@@ -139,19 +142,53 @@ def save_costs(n: int, fake, deliverer) -> None:
         fake.add_store(PUBLIC, PRIVATE)
         fault()
         off, on, raised = compare()
-        settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "thread"}
+        settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "thread", "API_URL": fake.url}
         slowest = max(on) * 1000
         base, cost = median_ms(off), median_ms(on)
         print(
             f"   {label:<21} off {base:.3f} ms, on {cost:.3f} ms: "
             f"{cost - base:+.3f} ms, ratio {cost / base:.2f}; "
             f"slowest save {slowest:.1f} ms; {raised} raised; "
-            f"{fake.count('products', 'POST')} push calls"
+            + (
+                f"{remote.pending()} changes pending at the end"
+                if label.endswith("(remote)")
+                else f"{fake.count('products', 'POST')} push calls"
+            )
         )
+    remote.stop()
     fake.reset()
     fake.add_store(PUBLIC, PRIVATE)
     settings.CLERK = {**settings.CLERK, "REALTIME_SYNC": True}
     drain(deliverer)
+
+
+class RemoteFake:
+    """The fake Clerk API in a process of its own: its request handling does not compete
+    with the saves for this process's GIL, as a real (remote) Clerk's does not."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "django_clerk.testing", "--port", "0", "--lenient"],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        line = self.process.stdout.readline()
+        self.url = line.rsplit(" ", 1)[-1].strip()
+
+    def use(self) -> None:
+        from django.conf import settings
+
+        settings.CLERK = {**settings.CLERK, "API_URL": self.url}
+
+    def pending(self) -> int:
+        from django_clerk.models import PendingChange
+
+        return PendingChange.objects.count()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 def drain(deliverer) -> None:

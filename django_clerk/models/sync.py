@@ -53,6 +53,7 @@ class PendingChange(models.Model):
         "django_clerk.Store",
         on_delete=models.CASCADE,
         db_constraint=False,
+        db_index=False,  # the unique (store, entity, object id) index serves store lookups
         related_name="pending_changes",
         verbose_name=_("store"),
     )
