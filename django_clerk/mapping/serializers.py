@@ -159,7 +159,9 @@ class ClerkSerializer(serializers.ModelSerializer):
     ) -> list[dict[str, Any]]:
         """Serialize ``objects`` for ``store``, in the store's language; ``validate``
         overrides ``CLERK["VALIDATE"]``."""
-        return list(cls.iter_serialize(objects, store, context=context, validate=validate))
+        serializer = cls._for_store(store, context, validate)
+        with translation.override(store.get_language() if store is not None else None):
+            return [serializer.to_representation(obj) for obj in objects]
 
     @classmethod
     def iter_serialize(
@@ -173,11 +175,17 @@ class ClerkSerializer(serializers.ModelSerializer):
         """Like :meth:`serialize`, one object at a time (a background thread can yield the
         GIL between objects)."""
         language = store.get_language() if store is not None else None
-        serializer = cls(context={"store": store, "validate": validate, **(context or {})})
-        for obj in objects:
+        serializer = cls._for_store(store, context, validate)
+        for obj in objects:  # the language is active only while an object is rendered
             with translation.override(language):
                 item = serializer.to_representation(obj)
             yield item
+
+    @classmethod
+    def _for_store(
+        cls, store: Any, context: dict[str, Any] | None, validate: bool | None
+    ) -> ClerkSerializer:
+        return cls(context={"store": store, "validate": validate, **(context or {})})
 
     @classmethod
     def output_fields(cls) -> set[str]:
