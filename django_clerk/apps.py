@@ -9,7 +9,10 @@ class DjangoClerkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_clerk import checks  # noqa: F401  (registers the system checks)
+        from django_clerk import (
+            checks,  # noqa: F401  (registers the system checks)
+            stores,  # noqa: F401  (clears the cached stores on save)
+        )
         from django_clerk.sync import checks as sync_checks  # noqa: F401
         from django_clerk.sync import signals
 

@@ -42,7 +42,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "FEED_DEFAULT_LIMIT": (1, 1000),
     "FEED_MAX_LIMIT": (1, 1000),
     "TOKEN_CACHE_SECONDS": (0, 3600),
-    "FEED_STORE_CACHE_SECONDS": (0, 3600),
+    "STORE_CACHE_SECONDS": (0, 3600),
     "SYNC_BATCH_SIZE": (1, 1000),
     "SYNC_MAX_ATTEMPTS": (1, 1000),
 }

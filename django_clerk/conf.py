@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "FEED_DEFAULT_LIMIT": 25,
     "FEED_MAX_LIMIT": 1000,
     "TOKEN_CACHE_SECONDS": 60,  # how long a verified importer token is trusted
-    "FEED_STORE_CACHE_SECONDS": 30,  # how long feeds cache the active stores (0: never)
+    "STORE_CACHE_SECONDS": 30,  # how long the active stores are cached (0: never)
     # -- Real-time sync -----------------------------------------------------------
     "REALTIME_SYNC": True,
     "SYNC_BATCH_SIZE": 1000,

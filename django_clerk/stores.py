@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 from urllib.parse import urlparse
 
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import translation
 
+from django_clerk.conf import clerk_settings
 from django_clerk.models import Store
+
+CACHE_KEY = "django_clerk:active-stores"
 
 
 def active_stores() -> list[Store]:
-    return list(Store.objects.active())
+    """The active stores, kept in Django's cache for ``CLERK["STORE_CACHE_SECONDS"]``.
+
+    Every feed request and every storefront page needs them; caching keeps both within a
+    constant, small number of queries. Saving or deleting a store clears the cache at once;
+    keys in settings are read live from the cached objects (``Store.credentials()``).
+    """
+    stores = cache.get(CACHE_KEY)
+    if stores is None:
+        stores = list(Store.objects.active())
+        seconds = clerk_settings.STORE_CACHE_SECONDS
+        if seconds:
+            cache.set(CACHE_KEY, stores, seconds)
+    return stores
+
+
+@receiver([post_save, post_delete], sender=Store, dispatch_uid="django_clerk.stores.forget")
+def forget_active_stores(**kwargs: Any) -> None:
+    cache.delete(CACHE_KEY)
 
 
 def store_for_public_key(public_key: str, stores: list[Store] | None = None) -> Store | None:

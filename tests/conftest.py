@@ -1,6 +1,16 @@
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 
 import pytest  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached stores, tokens and feed cursors of an
+    earlier test (whose rows were rolled back) must not leak into it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -101,3 +101,17 @@ def test_store_options_decide_which_entities_go_out(make_store):
     ]
     store.collect_emails = False  # Clerk requires a customer's email
     assert not store.syncs("customers") and store.syncs("orders")
+
+
+def test_active_stores_are_cached_until_a_store_changes(make_store, django_assert_num_queries):
+    from django_clerk.stores import active_stores
+
+    store = make_store(code="default")
+    factory = RequestFactory()
+    assert store_for_request(factory.get("/")) == store  # fills the cache
+    with django_assert_num_queries(0):
+        assert store_for_request(factory.get("/")) == store
+        assert store_for_public_key("default-public") == store
+    store.is_active = False
+    store.save()  # clears the cache: the change applies at once
+    assert active_stores() == []

@@ -23,9 +23,8 @@ from rest_framework.authentication import BaseAuthentication
 
 from django_clerk.feeds import tokens
 from django_clerk.feeds.errors import BadCredentials, BadParameter
-from django_clerk.feeds.stores import active_stores
 from django_clerk.models import Store
-from django_clerk.stores import private_key_matches, store_for_public_key
+from django_clerk.stores import active_stores, private_key_matches, store_for_public_key
 
 TOKEN_HEADER = "HTTP_X_CLERK_AUTHORIZATION"
 WWW_AUTHENTICATE = 'Bearer realm="clerk"'

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from django_clerk.models.store import Store
@@ -49,11 +47,3 @@ class FeedCrawl(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
-
-
-@receiver([post_save, post_delete], sender=Store, dispatch_uid="django_clerk.feeds.stores")
-def _forget_cached_stores(**kwargs: object) -> None:
-    """The feeds cache the active stores: a changed store (keys, options) applies at once."""
-    from django_clerk.feeds.stores import forget
-
-    forget()

@@ -5,20 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from shop.models import Category, Product
 
 from django_clerk.testing.fake_api import DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
