@@ -21,10 +21,12 @@ import re
 import textwrap
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from django.db.models.query_utils import DeferredAttribute
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
+
+from django_clerk.mapping.values import join_url
 
 SIMPLE_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_\-~%!$&'()*+,=:@.]+)*/?")
 PLAIN_VALUE = re.compile(r"[A-Za-z0-9_-]+")
@@ -40,11 +42,9 @@ def joiner(base: str) -> Callable[[str], str]:
     fast = origin and parts.scheme in ("http", "https")
 
     def join(path: str) -> str:
-        if not path or "://" in path or path.startswith("//"):
-            return path
-        if fast and path[0] == "/" and SIMPLE_PATH.fullmatch(path):
+        if fast and path and path[0] == "/" and SIMPLE_PATH.fullmatch(path):
             return origin + path
-        return urljoin(base, path) if base else path
+        return join_url(base, path)
 
     return join
 

@@ -17,7 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import translation
 from rest_framework import serializers
 
-from django_clerk.mapping.values import clerk_value, to_timestamp
+from django_clerk.mapping.values import clerk_value, join_url, to_timestamp
 
 
 def _all(value: Any) -> Iterable[Any]:
@@ -61,16 +61,14 @@ class ClerkField(serializers.Field):
 
     def absolute(self, path: str) -> str:
         """``path`` made absolute against the store's base URL (computed once per render)."""
-        if not path or "://" in path or path.startswith("//"):
+        if not path:
             return path
         context = self.context
         base = context.get("_base_url")
         if base is None:
             store = context.get("store")
             base = context["_base_url"] = store.get_base_url() if store is not None else ""
-        from urllib.parse import urljoin
-
-        return urljoin(base, path) if base else path
+        return join_url(base, path)
 
 
 class AbsoluteURLField(ClerkField):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from django_clerk.conf import clerk_settings
+from django_clerk.mapping.values import join_url
 
 DEFAULT_STORE_CODE = "default"
 
@@ -177,10 +177,7 @@ class Store(models.Model):
         """
         if not path_or_url:
             return ""
-        if "://" in path_or_url or path_or_url.startswith("//"):
-            return path_or_url
-        base = self.get_base_url()
-        return urljoin(base, path_or_url) if base else path_or_url
+        return join_url(self.get_base_url(), path_or_url)
 
     def client(self):  # -> django_clerk.client.ClerkClient
         """A Clerk API client with this store's credentials."""
