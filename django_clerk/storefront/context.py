@@ -1,7 +1,8 @@
 """The per-request state of the storefront tags: store, options, config and page counter.
 
 :func:`storefront_for` builds one :class:`Storefront` per request (cached on it), so a page
-with many tags finds the store and its options once (two small queries).
+with many tags finds the store (from the cached active stores) and its options (one small
+query) once.
 """
 
 from __future__ import annotations
