@@ -205,11 +205,11 @@ def check_floor() -> bool:
     """Whether the floor's first page equals the feed's (same fields, same values)."""
     from django.test import Client
 
-    from django_clerk.feeds.stores import forget
     from django_clerk.models import Store
+    from django_clerk.stores import forget_active_stores
 
     Store.objects.filter(code="default").update(include_out_of_stock=True)
-    forget()
+    forget_active_stores()
     try:
         feed = Client().get(
             "/clerk/product", {"key": PUBLIC, "private_key": PRIVATE, "page": 1, "limit": 1000}
@@ -218,7 +218,7 @@ def check_floor() -> bool:
         return json.loads(feed.content) == json.loads(floor)
     finally:
         Store.objects.filter(code="default").update(include_out_of_stock=False)
-        forget()
+        forget_active_stores()
 
 
 def memory(kind: str) -> dict[str, Any]:
