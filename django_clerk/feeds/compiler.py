@@ -199,13 +199,13 @@ class FeedPlan:
                     instance = build(dict(row)) if build else None
                     data: dict[str, Any] = {}
                     merged = []
-                    for name, column, get, convert, merge, clean in steps:
+                    for name, column, get, convert, merge, clean, keep_none in steps:
                         try:
                             value = row[column] if column is not None else get(row, instance)
                             if merge:
                                 merged.append((convert(value), clean))
                                 continue
-                            if value is None:
+                            if value is None and not keep_none:
                                 continue
                             value = convert(value)
                             if not clean and value.__class__ not in PLAIN:
@@ -242,8 +242,9 @@ class FeedPlan:
         return items
 
     def _bind(self, serializer: Any, store: Any, rows: list[dict], using: str) -> list[tuple]:
-        """The per-page steps: ``(name, column, get(row, instance), convert, merge, clean)``;
-        ``column`` is set when the value is just that column of the row."""
+        """The per-page steps: ``(name, column, get(row, instance), convert, merge, clean,
+        keep_none)``; ``column`` is set when the value is just that column of the row, and
+        ``keep_none`` when a missing value is still converted (a field's own default)."""
         fields = serializer.fields
         pks = [row["pk"] for row in rows]
         related = {key: rel.fetch(pks, using) for key, rel in self.relations.items()}
@@ -265,7 +266,8 @@ class FeedPlan:
                 convert = converter(field, kind, arg, join, self)
             merge = getattr(field, "merge", False)
             column = arg[0] if kind == "column" and not arg[1] else arg if kind == "url" else None
-            steps.append((name, column, get, convert, merge, clean))
+            keep_none = getattr(field, "renders_none", False)
+            steps.append((name, column, get, convert, merge, clean, keep_none))
         return steps
 
 

@@ -43,6 +43,9 @@ class ClerkField(serializers.Field):
 
     #: A merge field returns a dict whose keys are added to the object (e.g. ``variant_*``).
     merge = False
+    #: Whether a missing value (``None``) still goes through ``to_representation`` (a field
+    #: with a default of its own); otherwise the key is left out.
+    renders_none = False
 
     #: The arguments of DRF's ``Field``; ModelSerializer also passes type-specific ones
     #: (``max_digits``, ``max_length``...) to the fields it builds, which output ignores.
@@ -96,6 +99,9 @@ class ImageURLField(ClerkField):
     def __init__(self, *, prefix: str | None = None, default_image: str | None = None, **kwargs):
         self.prefix = prefix
         self.default_image = default_image
+        self.renders_none = bool(default_image)
+        if default_image:
+            kwargs.setdefault("default", None)  # a missing link ("photo.file" of None) too
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str | None:

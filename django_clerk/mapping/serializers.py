@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import translation
 from rest_framework import serializers
 from rest_framework.fields import SkipField
@@ -66,6 +68,11 @@ class ClerkSerializer(serializers.ModelSerializer):
         queryset = cls.get_queryset(store)
         if cls.entity == "products" and not getattr(store, "include_out_of_stock", True):
             condition = cls.get_in_stock_filter(store)
+            if condition is not None and crosses_many(queryset.model, condition):
+                # A semi-join keeps each product once (a join would repeat it per matching
+                # variant), without the cost of DISTINCT on every page.
+                manager = queryset.model._default_manager
+                condition = Q(pk__in=manager.filter(condition).values("pk"))
             if condition is not None:
                 queryset = queryset.filter(condition)
         return cls.optimize_queryset(queryset).order_by("pk")
@@ -117,11 +124,13 @@ class ClerkSerializer(serializers.ModelSerializer):
             except SkipField:
                 continue
             except AttributeError:
-                if _path_hits_none(instance, field.source_attrs):
-                    continue  # "brand.name" of a product without a brand: omitted
-                raise
-            if attribute is None and not getattr(field, "merge", False):
-                continue
+                if not _path_hits_none(instance, field.source_attrs):
+                    raise
+                attribute = None  # "brand.name" of a product without a brand
+            if attribute is None and not (
+                getattr(field, "merge", False) or getattr(field, "renders_none", False)
+            ):
+                continue  # left out, unless the field has a default of its own
             value = field.to_representation(attribute)
             if getattr(field, "merge", False):
                 merged.append(value)
@@ -205,6 +214,28 @@ class ClerkSerializer(serializers.ModelSerializer):
         """Mandatory fields of the entity that no declared field produces."""
         produced = cls.output_fields()
         return [name for name in REQUIRED.get(cls.entity, {}) if name not in produced]
+
+
+def crosses_many(model: type[models.Model], condition: Q) -> bool:
+    """Whether ``condition`` follows a many-valued relation (``variants__stock__gt``), so
+    filtering with it directly could repeat an object once per matching related row."""
+    for child in condition.children:
+        if isinstance(child, Q):
+            if crosses_many(model, child):
+                return True
+            continue
+        current = model
+        for part in str(child[0]).split(LOOKUP_SEP):
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                break  # a lookup such as "gt", or an annotation
+            if not field.is_relation or field.related_model is None:
+                break
+            if field.many_to_many or field.one_to_many:
+                return True
+            current = field.related_model
+    return False
 
 
 def _path_hits_none(instance: Any, attrs: list[str]) -> bool:

@@ -101,3 +101,47 @@ def test_model_fields_listed_without_declaration_follow_clerks_rules(store, cata
 def test_product_without_brand_leaves_brand_out(store, catalogue):
     boot = serialize(store)["B1"]
     assert "brand" not in boot
+
+
+def test_in_stock_filter_across_variants_keeps_each_product_once(make_store, catalogue):
+    """A condition on a many-valued relation matches a product once per variant in stock;
+    the feed must still hold the product once."""
+    _sock, boot = catalogue
+    store = make_store(code="default", include_out_of_stock=False)
+    base = get_serializer("products")
+
+    class ByVariantStock(base):
+        class Meta(base.Meta):
+            in_stock_filter = {"variants__stock__gt": 0}
+
+    ids = list(ByVariantStock.feed_queryset(store).values_list("pk", flat=True))
+    assert ids == [boot.pk]  # both of its variants are in stock; the sock has none
+    joined = Product.objects.filter(variants__stock__gt=0).values_list("pk", flat=True)
+    assert list(joined) == [boot.pk, boot.pk]  # what a plain join would have served
+
+
+def test_default_image_applies_when_the_source_is_missing(store, catalogue, settings):
+    """``default_image`` stands in for a missing value (None), not only for an empty one,
+    in the DRF path and in the feed's fast path alike."""
+    from django_clerk.feeds.compiler import plan_for
+    from django_clerk.mapping import ImageURLField, ProductSerializer
+
+    class NullableImage(ProductSerializer):
+        image = ImageURLField(source="brand.slug", default_image="/static/none.svg")
+
+        class Meta:
+            model = Product
+            fields = ["id", "image"]
+
+    plain, boot = catalogue  # the sock has a brand, the boot none
+    queryset = NullableImage.feed_queryset(store)
+    by_drf = NullableImage.serialize(queryset, store, validate=False)
+    plan = plan_for(NullableImage)
+    assert plan is not None
+    by_rows = plan.render(list(plan.queryset(queryset, store)), store)
+    assert by_drf == by_rows
+    images = {item["id"]: item["image"] for item in by_drf}
+    assert images == {
+        plain.pk: "https://shop.example.com/media/acme",
+        boot.pk: "https://shop.example.com/static/none.svg",
+    }
