@@ -11,10 +11,11 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")
     }
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop", "tests.uuidshop"]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
+ALLOWED_HOSTS = ["*"]  # tests choose stores by the request's host (shop.example.dk, ...)
 CLERK = {
     **CLERK,
     "PUBLIC_KEY": "",

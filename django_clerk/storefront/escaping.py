@@ -10,6 +10,7 @@ escapes (as Django's ``json_script`` does), so a product named
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from django_clerk.mapping.values import clerk_value
 
+_SEQUENCES = (list, tuple, set, frozenset, models.QuerySet, Iterator, KeysView, ValuesView)
 _SCRIPT_ESCAPES = {
     ord("<"): "\\u003C",
     ord(">"): "\\u003E",
@@ -27,14 +29,17 @@ _SCRIPT_ESCAPES = {
 
 
 def plain(value: Any) -> Any:
-    """``value`` as Clerk data: model instances become their primary key, Decimal a float,
-    lazy strings str, and so on (see :func:`~django_clerk.mapping.values.clerk_value`)."""
+    """``value`` as Clerk data, which ``json.dumps`` always accepts: model instances become
+    their primary key (a UUID key its text, ``"7f1c…"``), UUID its text, Decimal a float,
+    date and datetime a UNIX int, lazy strings str (see
+    :func:`~django_clerk.mapping.values.clerk_value`); lists, sets, querysets and iterators
+    become lists, dicts dicts, with ``None`` left out."""
     if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, (list, tuple, set, frozenset, models.QuerySet)):
-        return [plain(item) for item in value if item is not None]
-    if isinstance(value, dict):
+        return clerk_value(value.pk)
+    if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, _SEQUENCES):
+        return [plain(item) for item in value if item is not None]
     return clerk_value(value)
 
 

@@ -7,6 +7,7 @@ under ``django_clerk/`` render it with autoescaping, so any value is safe in the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,14 @@ from django_clerk.storefront.context import Storefront
 from django_clerk.storefront.escaping import data_value
 
 DATA_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def product_list(products: Any) -> list[Any]:
+    """Products or their ids as a list, as Clerk's ``products`` argument wants them: an
+    iterable as it is, a single product or id (int, str, UUID) as a list of one."""
+    if isinstance(products, (str, bytes, Mapping)) or not isinstance(products, Iterable):
+        return [products]
+    return list(products)
 
 
 def content_template(content_id: str) -> str:
@@ -52,11 +61,14 @@ class Placement:
 def content_placement(
     storefront: Storefront, content_id: str, *, deduplicate: bool = True, **data: Any
 ) -> Placement:
-    """A placement of Content ``content_id``; every keyword becomes a ``data-*`` attribute.
+    """A placement of Content ``content_id``; every keyword becomes a ``data-*`` attribute,
+    ``products`` always a list (``products=product.pk`` → ``data-products="[42]"``).
 
     With ``deduplicate`` (product recommendations) the placement takes part in the page's
     "filter duplicates" numbering.
     """
+    if data.get("products") is not None:
+        data["products"] = product_list(data["products"])
     placement = Placement({"template": content_template(content_id), **data})
     if deduplicate:
         classes, exclude = storefront.next_placement()

@@ -105,11 +105,13 @@ def clerk_category_placement(context: template.Context, category: Any, **data: A
 
 @register.simple_tag(takes_context=True)
 def clerk_cart_placement(context: template.Context, products: Any, **data: Any) -> SafeString:
-    """The cart page's placements, for the products in the cart (ids or products)."""
+    """The cart page's placements, for the products in the cart (ids or products, or one)."""
     storefront = _active(context)
     if storefront is None or not products:
         return NOTHING
-    return _placements(build.placements_of(storefront, "cart", products=list(products), **data))
+    return _placements(
+        build.placements_of(storefront, "cart", products=build.product_list(products), **data)
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -172,7 +174,7 @@ def clerk_sales_tracking(context: template.Context, order: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def clerk_cart(context: template.Context, products: Any) -> SafeString:
-    """``Clerk('cart', 'set', [ids])``: the cart's product ids (or products)."""
+    """``Clerk('cart', 'set', [ids])``: the cart's product ids or products (or just one)."""
     if _active(context) is None or products is None:
         return NOTHING
-    return _script(context, [clerk_call("cart", "set", list(products))])
+    return _script(context, [clerk_call("cart", "set", build.product_list(products))])

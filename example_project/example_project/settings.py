@@ -1,12 +1,20 @@
 """Settings of the example shop: a small, realistic Django shop connected to Clerk.io.
 
 Reads ``CLERK_PUBLIC_KEY``, ``CLERK_PRIVATE_KEY``, ``CLERK_API_URL`` and ``DATABASE_URL``
-from the environment.
+from the environment, and for deployment:
+
+* ``DJANGO_ALLOWED_HOSTS``: the host names the shop answers to, comma-separated (default
+  ``localhost,127.0.0.1,[::1]``, enough for ``make demo``; never ``*``);
+* ``DJANGO_TRUST_PROXY_HEADERS=1``: the shop runs behind a proxy that sets
+  ``X-Forwarded-Proto`` on every request (and drops the client's own), so a request is
+  taken as HTTPS when that header says ``https``. Off by default: a client could otherwise
+  pass a plain-http request off as HTTPS.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -31,10 +39,28 @@ def database_from_url(url: str) -> dict:
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 
 
+DEFAULT_ALLOWED_HOSTS = "localhost,127.0.0.1,[::1]"
+PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def allowed_hosts(environ: Mapping[str, str]) -> list[str]:
+    """``DJANGO_ALLOWED_HOSTS`` as a list: comma-separated, blanks ignored."""
+    raw = environ.get("DJANGO_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS)
+    return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def proxy_ssl_header(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER``: only when ``DJANGO_TRUST_PROXY_HEADERS`` says a proxy
+    sets ``X-Forwarded-Proto``."""
+    trusted = environ.get("DJANGO_TRUST_PROXY_HEADERS", "").strip().lower() in TRUE_WORDS
+    return PROXY_SSL_HEADER if trusted else None
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-shop-not-secret")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["*"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+ALLOWED_HOSTS = allowed_hosts(os.environ)
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
