@@ -2,6 +2,9 @@
 
 Conventions:
 
+* The private key (and an importer's token) never appear in a log record, an exception
+  message, ``repr()``, or the frame variables of Django's error reports (every function that
+  holds one is marked with ``sensitive_variables``).
 * Settings (``CLERK["API_URL"]``, ``API_TIMEOUT``, ``API_RETRIES``, ``API_BACKOFF``) are read at
   call time unless given to the constructor, so ``override_settings`` works.
 * Data calls (upsert, delete, account) need the private key; prediction calls (recommendations,
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 
 from django_clerk import ENTITIES
 from django_clerk.client.errors import (
@@ -85,6 +89,7 @@ class ClerkClient:
     :param sleep: the sleep function between retries (inject one in tests).
     """
 
+    @sensitive_variables("private_key")
     def __init__(
         self,
         public_key: str,
@@ -107,6 +112,7 @@ class ClerkClient:
         self.transport = Transport(session, sleep=sleep)
 
     @classmethod
+    @sensitive_variables("credentials")
     def for_store(cls, store: Any, **kwargs: Any) -> ClerkClient:
         """A client for ``store``: anything whose ``credentials()`` has the two keys."""
         credentials = store.credentials()
@@ -158,6 +164,7 @@ class ClerkClient:
         return float(self._backoff if self._backoff is not None else clerk_settings.API_BACKOFF)
 
     # -- plumbing --------------------------------------------------------------------------
+    @sensitive_variables("data", "params")
     def _call(
         self,
         method: str,
@@ -198,6 +205,7 @@ class ClerkClient:
         return visitor if visitor is not None else self._visitor
 
     # -- data and account ------------------------------------------------------------------
+    @sensitive_variables("token")
     def verify_token(self, token: str) -> bool:
         """Whether Clerk vouches for an importer's ``X-Clerk-Authorization`` token.
 

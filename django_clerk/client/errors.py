@@ -10,9 +10,23 @@ Hierarchy::
 
 Messages never contain the private key: the transport redacts every text it puts into
 an exception (see :func:`django_clerk.client.transport.redact`).
+
+What a failure means for a caller that can try again later (the real-time sync, the full
+sync) is decided here, in :func:`classify`, and nowhere else:
+
+* :attr:`Failure.TRANSIENT`: network errors, timeouts, HTTP 5xx, 408, 429, a non-JSON answer,
+  and Clerk's error JSON with type ``InternalError`` or a missing or unknown type, whatever the
+  HTTP status (Clerk answers ``{"status": "error"}`` with HTTP 200 during incidents). Retry
+  later, forever.
+* :attr:`Failure.REFUSED`: ``ParsingError`` or ``LogicalError``: Clerk refuses what was sent.
+  A batch is split to find the objects at fault; those are kept as failed.
+* :attr:`Failure.CONFIGURATION`: ``AuthenticationError``: the store's keys are wrong. Nothing
+  about the objects is wrong: they wait (and are retried) until the keys are fixed.
 """
 
 from __future__ import annotations
+
+import enum
 
 AUTHENTICATION_ERROR = "AuthenticationError"
 PARSING_ERROR = "ParsingError"
@@ -21,6 +35,18 @@ INTERNAL_ERROR = "InternalError"
 
 #: Clerk error types that no retry can fix.
 PERMANENT_TYPES = frozenset({AUTHENTICATION_ERROR, PARSING_ERROR, LOGICAL_ERROR})
+#: Clerk error types that refuse the data sent (one bad object spoils its batch).
+REFUSAL_TYPES = frozenset({PARSING_ERROR, LOGICAL_ERROR})
+#: HTTP statuses without a Clerk error JSON that refuse the request itself.
+REFUSAL_STATUSES = frozenset({413})
+
+
+class Failure(enum.Enum):
+    """What a failed call means for a caller that can try again later."""
+
+    TRANSIENT = "transient"
+    REFUSED = "refused"
+    CONFIGURATION = "configuration"
 
 
 class ClerkError(Exception):
@@ -52,8 +78,8 @@ class ClerkError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Whether sending the same request again later may succeed."""
-        return False
+        """Whether sending the same request again later may succeed (see :func:`classify`)."""
+        return classify(self) is Failure.TRANSIENT
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -73,17 +99,13 @@ class ClerkError(Exception):
 
 
 class ClerkAPIError(ClerkError):
-    """Clerk answered with an error JSON (``status != "ok"``).
+    """Clerk answered with an error JSON (``status != "ok"``), or refused the request.
 
-    Retryable only for a server-side failure (HTTP 5xx) that is not one of the permanent
-    types: a ``ParsingError``, ``AuthenticationError`` or ``LogicalError`` will fail again.
+    Retryable unless its type is one of the permanent ones (a ``ParsingError``,
+    ``AuthenticationError`` or ``LogicalError`` will fail again) or the HTTP status refuses
+    the request itself (413): an ``InternalError``, or an error Clerk gave no known type, may
+    pass later, whatever the HTTP status.
     """
-
-    @property
-    def retryable(self) -> bool:
-        if self.type in PERMANENT_TYPES:
-            return False
-        return self.status_code is not None and self.status_code >= 500
 
 
 class ClerkAuthenticationError(ClerkAPIError):
@@ -122,3 +144,20 @@ class ClerkUnavailableError(ClerkTransientError):
 def error_class_for(type_: str | None) -> type[ClerkAPIError]:
     """The :class:`ClerkAPIError` subclass matching Clerk's error ``type``."""
     return ClerkAuthenticationError if type_ == AUTHENTICATION_ERROR else ClerkAPIError
+
+
+def classify(error: BaseException) -> Failure:
+    """What ``error`` (raised by the client) means: see :class:`Failure`.
+
+    Anything that is not a refusal or a key problem is transient: nothing is given up because
+    of a failure a later attempt may not meet.
+    """
+    if not isinstance(error, ClerkError) or isinstance(error, ClerkTransientError):
+        return Failure.TRANSIENT
+    if error.type == AUTHENTICATION_ERROR or isinstance(error, ClerkAuthenticationError):
+        return Failure.CONFIGURATION
+    if error.type in REFUSAL_TYPES:
+        return Failure.REFUSED
+    if error.type is None and error.status_code in REFUSAL_STATUSES:
+        return Failure.REFUSED
+    return Failure.TRANSIENT

@@ -1,10 +1,17 @@
 """HTTP for the Clerk.io client: JSON in/out, error mapping, retries, backoff, ``Retry-After``.
 
-Transient failures (network error, timeout, HTTP 5xx, 408, 429, a non-JSON answer) are retried
-with exponential backoff (``backoff * 2**n`` seconds, at most :data:`MAX_BACKOFF`); when Clerk
-sends ``Retry-After`` (seconds or an HTTP date) that delay is used instead, capped at
-:data:`MAX_RETRY_AFTER` so one header cannot park a worker for an hour. Clerk's own errors
-(``ParsingError``, ``AuthenticationError``, ``LogicalError``) are raised at once.
+Transient failures (network error, timeout, HTTP 5xx, 408, 429, a non-JSON answer, Clerk's
+``InternalError`` or an error of no known type, whatever the HTTP status: see
+:func:`~django_clerk.client.errors.classify`) are retried with exponential backoff
+(``backoff * 2**n`` seconds, at most :data:`MAX_BACKOFF`); when Clerk sends ``Retry-After``
+(seconds or an HTTP date) that delay is used instead, capped at :data:`MAX_RETRY_AFTER` so one
+header cannot park a worker for an hour. Clerk's refusals (``ParsingError``,
+``AuthenticationError``, ``LogicalError``) are raised at once.
+
+Bodies and query values are JSON-encoded here (:func:`to_json`): UUIDs become strings.
+Functions that hold the private key in a local are marked with ``sensitive_variables``, and
+no exception raised here chains one whose frames hold it, so Django's error reports (and
+anything built on ``ExceptionReporter``) do not show it.
 
 The private key travels in query strings for some calls (as the official extensions do), so
 every text that may contain a URL is passed through :func:`redact` before it reaches a log
@@ -19,16 +26,21 @@ import logging
 import math
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timezone
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
+from django.utils.functional import Promise
+from django.views.decorators.debug import sensitive_variables
 
 from django_clerk import __version__
 from django_clerk.client.errors import (
     AUTHENTICATION_ERROR,
+    REFUSAL_STATUSES,
     ClerkError,
     ClerkTransientError,
     ClerkUnavailableError,
@@ -47,6 +59,7 @@ _PRIVATE_KEY_PARAM = re.compile(r"(private_key(?:=|%3D|\"\s*:\s*\"|'\s*:\s*'))[^
 REDACTED = "***"
 
 
+@sensitive_variables("text", "secrets", "secret", "form")
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every ``private_key=...`` value and every given secret masked."""
     text = _PRIVATE_KEY_PARAM.sub(r"\1" + REDACTED, text)
@@ -61,6 +74,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 class _RedactPrivateKeyFilter(logging.Filter):
     """Masks ``private_key=`` in urllib3's DEBUG line ``"GET /v2/...?private_key=... HTTP/1.1"``."""
 
+    @sensitive_variables("record", "message")
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
@@ -110,6 +124,32 @@ def backoff_delay(attempt: int, backoff: float, retry_after: float | None = None
     return min(max(backoff, 0.0) * (2**attempt), MAX_BACKOFF)
 
 
+def json_default(value: Any) -> Any:
+    """JSON form of the values Python's encoder does not know: a UUID as its canonical string
+    (an id), a Decimal as a float, a lazy translation as a string."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+@sensitive_variables("value", "problem")
+def to_json(value: Any) -> str:
+    """``value`` as JSON (see :func:`json_default`). A value that cannot be encoded raises a
+    ``TypeError`` that names its type only and chains nothing: the value may hold a key."""
+    try:
+        return json.dumps(value, default=json_default, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    raise TypeError(f"Cannot send to Clerk.io: {problem}")
+
+
+@sensitive_variables("params", "encoded", "value")
 def encode_query(params: Mapping[str, Any]) -> dict[str, str]:
     """Query-string form of ``params``: lists, dicts and booleans JSON-encoded, ``None`` dropped.
 
@@ -119,8 +159,8 @@ def encode_query(params: Mapping[str, Any]) -> dict[str, str]:
     for name, value in params.items():
         if value is None:
             continue
-        if isinstance(value, (list, tuple, dict, bool)):
-            encoded[name] = json.dumps(list(value) if isinstance(value, tuple) else value)
+        if isinstance(value, (list, tuple, set, frozenset, dict, bool)):
+            encoded[name] = to_json(list(value) if isinstance(value, tuple) else value)
         else:
             encoded[name] = str(value)
     return encoded
@@ -148,6 +188,7 @@ class Transport:
         if self._owns_session:
             self.session.close()
 
+    @sensitive_variables("params", "json_body", "query", "body", "secrets")
     def request(
         self,
         method: str,
@@ -171,12 +212,11 @@ class Transport:
         secrets = tuple(s for s in secrets if s)
         attempts = max(0, int(retries)) + 1
         query = encode_query(params) if params else None
+        body = None if json_body is None else to_json(json_body).encode()
         last: ClerkError | None = None
         for attempt in range(attempts):
             try:
-                return self._attempt(
-                    method, url, query, json_body, timeout, secrets, attempt, attempts
-                )
+                return self._attempt(method, url, query, body, timeout, secrets, attempt, attempts)
             except ClerkError as exc:
                 if not exc.retryable:
                     raise
@@ -207,12 +247,13 @@ class Transport:
             attempts=attempts,
         ) from last
 
+    @sensitive_variables("query", "body", "secrets", "detail")
     def _attempt(
         self,
         method: str,
         url: str,
         query: dict[str, str] | None,
-        json_body: Any,
+        body: bytes | None,
         timeout: float,
         secrets: tuple[str, ...],
         attempt: int,
@@ -220,26 +261,25 @@ class Transport:
     ) -> dict[str, Any]:
         path = _path(url)
         started = time.monotonic()
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        # The failure is raised after the ``except`` blocks, so it chains no context: the
+        # frames of requests' own exception hold the URL and the body, keys included.
+        failure: ClerkTransientError | None = None
         try:
             response = self.session.request(
-                method,
-                url,
-                params=query,
-                json=json_body,
-                timeout=timeout,
-                headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+                method, url, params=query, data=body, timeout=timeout, headers=headers
             )
         except requests.Timeout:
             logger.debug("Clerk.io %s %s timed out after %ss", method, path, timeout)
-            raise ClerkTransientError(
-                f"Clerk.io {method} {path} timed out after {timeout}s"
-            ) from None
+            failure = ClerkTransientError(f"Clerk.io {method} {path} timed out after {timeout}s")
         except requests.RequestException as exc:
             detail = redact(f"{type(exc).__name__}: {exc}", secrets)
             logger.debug("Clerk.io %s %s failed: %s", method, path, detail)
-            raise ClerkTransientError(
-                f"Could not reach Clerk.io ({method} {path}): {detail}"
-            ) from None
+            failure = ClerkTransientError(f"Could not reach Clerk.io ({method} {path}): {detail}")
+        if failure is not None:
+            raise failure
         logger.debug(
             "Clerk.io %s %s -> HTTP %s in %.0f ms (attempt %d/%d)",
             method,
@@ -257,6 +297,7 @@ def _path(url: str) -> str:
     return urlsplit(url).path
 
 
+@sensitive_variables("secrets")
 def _interpret(
     response: requests.Response, method: str, path: str, secrets: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -279,7 +320,7 @@ def _interpret(
             raise error_class_for(AUTHENTICATION_ERROR)(
                 message, type=AUTHENTICATION_ERROR, status_code=status
             )
-        if 400 <= status < 500 and status not in (408, 429):
+        if status in REFUSAL_STATUSES:
             raise error_class_for(None)(message, status_code=status)
         raise ClerkTransientError(message, status_code=status, retry_after=retry_after)
 
@@ -290,11 +331,12 @@ def _interpret(
         "more_info": _opt_str(payload.get("moreInfo")),
         "error_id": _opt_str(payload.get("id")),
     }
-    if status in (408, 429) or (status >= 500 and error_type is None):
-        raise ClerkTransientError(message, type=error_type, retry_after=retry_after, **details)
     if error_type is None and status in (401, 403):
         error_type = AUTHENTICATION_ERROR
-    raise error_class_for(error_type)(message, type=error_type, **details)
+    error = error_class_for(error_type)(message, type=error_type, **details)
+    if status in (408, 429) or error.retryable:  # see errors.classify
+        raise ClerkTransientError(message, type=error_type, retry_after=retry_after, **details)
+    raise error
 
 
 def _opt_str(value: Any) -> str | None:

@@ -58,7 +58,8 @@ class PendingChange(models.Model):
         verbose_name=_("store"),
     )
     entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
-    object_id = models.CharField(_("object id"), max_length=64)
+    #: The primary key as text (``str(pk)``: an int, a string, a UUID), up to 255 characters.
+    object_id = models.CharField(_("object id"), max_length=255)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -106,7 +107,7 @@ class SyncCheckpoint(models.Model):
     )
     entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
     since = models.DateTimeField(_("changed since"), null=True, blank=True)
-    last_pk = models.CharField(_("last primary key sent"), max_length=64)
+    last_pk = models.CharField(_("last primary key sent"), max_length=255)
     sent = models.PositiveIntegerField(_("objects sent"), default=0)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

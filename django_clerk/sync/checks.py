@@ -7,7 +7,14 @@
 ``django_clerk.E033``     a sync duration setting is not a positive number
 ``django_clerk.W030``     ``SYNC_DELIVERY = "task"`` with a backend that runs tasks in the
                           saving request (the default ImmediateBackend)
+``django_clerk.W031``     changes Clerk refused are kept failed (count per store and entity):
+                          fix the data, then "retry" them in the admin or
+                          ``clerk_deliver --retry-failed``
+``django_clerk.W032``     changes wait because Clerk refuses a store's keys
+                          (``AuthenticationError``): fix the keys; they are then delivered
 ========================  ==============================================================
+
+W031 and W032 read the outbox; without a database (or before ``migrate``) they say nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
 
 from django_clerk import ENTITIES
 from django_clerk.conf import clerk_settings
@@ -110,3 +118,56 @@ def _check_sync_related() -> list[CheckMessage]:
         except ImproperlyConfigured as exc:
             errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
     return errors
+
+
+AUTHENTICATION_PREFIX = "[AuthenticationError]"
+"""How the reason of a change held by refused keys starts (``str()`` of the client's error)."""
+
+
+@register("django_clerk")
+def check_outbox(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """W031 for failed changes, W032 for changes held by a store's refused keys."""
+    from django_clerk.models import PendingChange
+
+    try:
+        failed = list(
+            PendingChange.objects.filter(state=PendingChange.State.FAILED)
+            .values_list("store__code", "entity")
+            .annotate(count=Count("pk"))
+            .order_by("store__code", "entity")
+        )
+        held = list(
+            PendingChange.objects.filter(
+                state=PendingChange.State.PENDING, last_error__startswith=AUTHENTICATION_PREFIX
+            )
+            .values_list("store__code")
+            .annotate(count=Count("pk"))
+            .order_by("store__code")
+        )
+    except Exception:  # no database, no table yet (before migrate), no access (tests)
+        return []
+    messages: list[CheckMessage] = []
+    if failed:
+        counts = ", ".join(f"{code or '?'}/{entity}: {count}" for code, entity, count in failed)
+        messages.append(
+            Warning(
+                f"Clerk.io refused {sum(c for *_, c in failed)} change(s), kept as failed "
+                f"({counts}).",
+                hint="See the reasons in the admin (pending Clerk changes, state: failed); "
+                "fix the data, then use the 'retry' action or manage.py clerk_deliver "
+                "--retry-failed.",
+                id="django_clerk.W031",
+            )
+        )
+    if held:
+        stores = ", ".join(f"{code or '?'}: {count}" for code, count in held)
+        messages.append(
+            Warning(
+                f"Clerk.io refuses the keys of a store: changes wait until they are fixed "
+                f"({stores}).",
+                hint="Check the store's public and private keys (admin or CLERK['STORES']); "
+                "the waiting changes are delivered once Clerk accepts them.",
+                id="django_clerk.W032",
+            )
+        )
+    return messages

@@ -13,6 +13,14 @@ sent is their final state, in the store's language; an object no longer there (d
 unpublished, out of stock in a store that excludes those) is deleted from Clerk, except orders,
 which are never deleted automatically. A row is removed only when Clerk answered
 ``{"status": "ok"}`` and the object did not change again meanwhile.
+
+Nothing is given up for a transient reason (see :func:`~django_clerk.client.errors.classify`):
+such rows are due again after a backoff (``SYNC_RETRY_BACKOFF`` doubled per attempt, at most
+``SYNC_RETRY_MAX_BACKOFF``, or Clerk's ``Retry-After``), forever. Rows whose store's keys Clerk
+refuses wait the same way, with the error shown. Only objects Clerk refuses (found by halving
+the batch) are kept failed, with Clerk's reason, for an admin to retry. When a batch of a store
+and entity goes through, the rows of that store and entity waiting for a retry are due at once:
+Clerk is back.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from django_clerk.client import ClerkClient
+from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializer
 from django_clerk.models import PendingChange, Store
@@ -47,10 +56,11 @@ class DeliveryReport:
     upserted: int = 0
     deleted: int = 0
     dropped: int = 0  # nothing to send (an order gone, a store or mapping removed)
-    retrying: int = 0  # transient failure: due again after a backoff
-    failed: int = 0  # kept as failed for an admin
+    retrying: int = 0  # transient failure (or refused keys): due again after a backoff
+    failed: int = 0  # refused by Clerk: kept as failed for an admin
     calls: int = 0
     transient_failures: int = 0  # batches that met a transient error
+    stopped: int = 0  # runs stopped by the circuit breaker (transient failures in a row)
 
     def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
         for name in self.__dataclass_fields__:
@@ -81,7 +91,11 @@ def deliver_due(
 ) -> DeliveryReport:
     """Deliver due changes, one batch of one store and entity at a time, until none is due
     (or ``max_batches`` were sent, or ``max_transient_failures`` batches in a row met a
-    transient error: Clerk is probably down)."""
+    transient error: Clerk is probably down, and the rest stays due for the next run).
+
+    A run's length is bounded: each batch makes at most one call that can meet a transient
+    error (``SYNC_TIMEOUT`` seconds at most), so a run against a hanging Clerk ends after about
+    ``max_transient_failures * SYNC_TIMEOUT`` seconds."""
     using = using or router.db_for_write(PendingChange)
     report = DeliveryReport()
     batches = consecutive_failures = 0
@@ -92,8 +106,16 @@ def deliver_due(
         batches += 1
         result = deliver_batch(*claim, using=using)
         report += result
-        consecutive_failures = consecutive_failures + 1 if result.transient_failures else 0
+        if result.transient_failures:
+            consecutive_failures += 1
+        elif result.delivered:
+            consecutive_failures = 0
         if max_transient_failures and consecutive_failures >= max_transient_failures:
+            report.stopped = 1
+            logger.warning(
+                "Clerk.io delivery stopped after %d failed batches in a row; the rest waits",
+                consecutive_failures,
+            )
             break
     return report
 
@@ -164,7 +186,7 @@ def deliver_batch(
     objects = list(serializer.feed_queryset(store).using(using).filter(pk__in=keys.values()))
     payloads, bad = push.serialize_each(serializer, objects, store)
     failed.update(bad)
-    gone = {oid: keys[oid] for oid in keys if oid not in payloads and oid not in failed}
+    gone = {oid: clerk_id(keys[oid]) for oid in keys if oid not in payloads and oid not in failed}
 
     if gone and entity in NEVER_DELETED:
         report.dropped = _settle_ok(token, list(gone), using)
@@ -187,10 +209,20 @@ def deliver_batch(
     error = upserted.error or deleted.error
     retry = set(upserted.retry) | set(deleted.retry)
     if retry:
-        report.retrying, exhausted = _settle_retry(token, rows, retry, error, using)
-        report.failed += exhausted
-        report.transient_failures = 1
-        logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
+        report.retrying = _settle_retry(token, rows, retry, error, using)
+        if classify(error) is Failure.TRANSIENT:
+            report.transient_failures = 1
+            logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
+        else:
+            logger.error(
+                "Clerk.io refused the keys of store %s: its %s changes wait until they are "
+                "fixed: %s",
+                store.code,
+                entity,
+                error,
+            )
+    elif report.delivered:
+        _wake_waiting(store.pk, entity, using)
     report.failed += _settle_failed(token, failed, using)
     # Rows changed again while we sent them lost our token: release them for the next round.
     PendingChange.objects.using(using).filter(
@@ -210,6 +242,25 @@ def _primary_keys(
         except Exception as exc:
             failed[row.object_id] = f"Not a primary key of {pk_field.model.__name__}: {exc}"
     return keys, failed
+
+
+def clerk_id(key: Any) -> int | str:
+    """The id Clerk knows an object by, from its primary key: an int stays an int, anything
+    else (a UUID, a string) is sent as its string form, as the serializers send it."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    return str(key)
+
+
+def _wake_waiting(store_id: int, entity: str, using: str) -> int:
+    """Clerk took a batch of ``store_id``/``entity``: its rows waiting for a retry are due now."""
+    now = timezone.now()
+    return (
+        PendingChange.objects.using(using)
+        .filter(store_id=store_id, entity=entity, state=PendingChange.State.PENDING)
+        .filter(attempts__gt=0, due_at__gt=now, claimed_until__isnull=True)
+        .update(due_at=now)
+    )
 
 
 def _mine(token: str, object_ids: Any, using: str) -> QuerySet:
@@ -237,29 +288,24 @@ def _settle_failed(token: str, reasons: dict[str, str], using: str) -> int:
 
 def _settle_retry(
     token: str, rows: list[PendingChange], object_ids: set[str], error: Any, using: str
-) -> tuple[int, int]:
-    """Make the rows due again after a backoff; past ``SYNC_MAX_ATTEMPTS`` keep them failed.
-    Returns ``(retrying, failed)``."""
+) -> int:
+    """Make the rows due again after a backoff (``SYNC_RETRY_MAX_BACKOFF`` at most), with
+    the error shown. There is no attempt limit: a row leaves only once Clerk took it."""
     by_attempts: dict[int, list[str]] = {}
     for row in rows:
         if row.object_id in object_ids:
             by_attempts.setdefault(row.attempts + 1, []).append(row.object_id)
     now = timezone.now()
     reason = str(error)[:2000] if error is not None else ""
-    retrying = failed = 0
+    retrying = 0
     for attempts, ids in by_attempts.items():
         delay = retry_delay(attempts, getattr(error, "retry_after", None))
-        exhausted = attempts >= int(clerk_settings.SYNC_MAX_ATTEMPTS)
-        count = _mine(token, ids, using).update(
+        retrying += _mine(token, ids, using).update(
             attempts=attempts,
-            state=PendingChange.State.FAILED if exhausted else PendingChange.State.PENDING,
+            state=PendingChange.State.PENDING,
             due_at=now + timedelta(seconds=delay),
-            last_error=f"Gave up after {attempts} attempts: {reason}" if exhausted else reason,
+            last_error=reason,
             lease=None,
             claimed_until=None,
         )
-        if exhausted:
-            failed += count
-        else:
-            retrying += count
-    return retrying, failed
+    return retrying

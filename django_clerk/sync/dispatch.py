@@ -5,7 +5,8 @@
     daemon thread per process is woken and delivers what is due. The saving request only sets
     an event. The thread sends with short timeouts (``SYNC_TIMEOUT``) and a circuit breaker:
     after ``SYNC_BREAKER_THRESHOLD`` failed pushes in a row it waits ``SYNC_BREAKER_COOLDOWN``
-    seconds before trying again. It also wakes up for retries that come due.
+    seconds before trying again. It also wakes up for retries that come due. (The task and
+    ``clerk_deliver`` stop a run after the same number of failed pushes in a row.)
 ``"task"``
     Each commit that recorded changes enqueues the :func:`~django_clerk.sync.tasks.deliver_pending`
     task on the default task backend (``django.tasks``, or the ``django_tasks`` backport), so a
@@ -84,8 +85,12 @@ class CircuitBreaker:
             return
         self.failures += 1
         if self.failures >= int(clerk_settings.SYNC_BREAKER_THRESHOLD):
-            self.open_until = self.clock() + float(clerk_settings.SYNC_BREAKER_COOLDOWN)
-            self.failures = 0
+            self.trip()
+
+    def trip(self) -> None:
+        """Open now: a delivery round met ``SYNC_BREAKER_THRESHOLD`` failed batches in a row."""
+        self.open_until = self.clock() + float(clerk_settings.SYNC_BREAKER_COOLDOWN)
+        self.failures = 0
 
     def remaining(self) -> float:
         """Seconds until deliveries may be tried again (0 when closed)."""
@@ -161,7 +166,10 @@ class Deliverer:
 
         try:
             report = deliver_due(max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD))
-            self.breaker.record(report.transient_failures > 0 and report.delivered == 0)
+            if report.stopped:
+                self.breaker.trip()
+            else:
+                self.breaker.record(report.transient_failures > 0 and report.delivered == 0)
             next_due = (
                 PendingChange.objects.filter(state=PendingChange.State.PENDING)
                 .order_by("due_at")

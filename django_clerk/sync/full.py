@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from django_clerk.client import ClerkClient, ClerkUnavailableError
+from django_clerk.client.errors import Failure
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializer
 from django_clerk.models import PendingChange, Store, SyncCheckpoint
@@ -154,6 +155,8 @@ class FullSync:
         if client is not None and payloads:
             result = push.upsert(client, entity, payloads)
             if result.error is not None:
+                if result.failure is not Failure.TRANSIENT:
+                    raise result.error  # the store's keys, or a bug: not Clerk's availability
                 raise ClerkUnavailableError(
                     f"Clerk.io stopped answering during the full sync: {result.error}"
                 ) from result.error

@@ -9,6 +9,7 @@ serialized here: the delivery reads the object's final state.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,10 @@ from django_clerk.models import PendingChange, Store
 STORE_CACHE_SECONDS = 5.0
 """How long the list of stores with real-time updates is reused by a process. Saving or
 deleting a store clears it at once in the process that did it."""
+
+MAX_OBJECT_ID = PendingChange._meta.get_field("object_id").max_length or 255
+"""Longest primary key (as text) the outbox holds."""
+logger = logging.getLogger("django_clerk.sync")
 
 _UPDATE_ON_CONFLICT = ["state", "attempts", "due_at", "lease", "last_error", "updated_at"]
 _COLUMNS = ["store_id", "entity", "object_id", *_UPDATE_ON_CONFLICT, "created_at"]
@@ -74,6 +79,17 @@ def record(
     were recorded (new or updated), and asks for a delivery after the commit.
     """
     object_ids = list(dict.fromkeys(str(pk) for pk in pks if pk is not None))
+    too_long = [object_id for object_id in object_ids if len(object_id) > MAX_OBJECT_ID]
+    if too_long:
+        # The shop's own write must not fail for the sync's sake.
+        logger.error(
+            "Clerk.io cannot sync %d %s with a primary key longer than %d characters (%s...)",
+            len(too_long),
+            entity,
+            MAX_OBJECT_ID,
+            too_long[0][:40],
+        )
+        object_ids = [object_id for object_id in object_ids if len(object_id) <= MAX_OBJECT_ID]
     if not object_ids:
         return 0
     if store_ids is None:

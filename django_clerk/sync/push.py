@@ -1,7 +1,9 @@
 """Serializing objects and pushing them to Clerk with per-object error isolation.
 
 Shared by the real-time delivery and the full sync: one object that cannot be serialized, or
-that Clerk refuses (a ``ParsingError``), fails alone instead of taking its batch with it.
+that Clerk refuses (a ``ParsingError`` or ``LogicalError``), fails alone instead of taking its
+batch with it. What a failure means is decided by
+:func:`~django_clerk.client.errors.classify`; only refusals fail objects.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django_clerk.client import ClerkAPIError, ClerkAuthenticationError, ClerkClient, ClerkError
+from django_clerk.client import ClerkClient, ClerkError
+from django_clerk.client.errors import Failure, classify
 
 logger = logging.getLogger("django_clerk.sync")
 
@@ -51,16 +54,21 @@ class PushResult:
     """What became of each object id of a push."""
 
     ok: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # will not succeed as it is
+    failed: dict[str, str] = field(default_factory=dict)  # refused by Clerk: kept failed
     retry: list[str] = field(default_factory=list)  # may succeed later
-    error: ClerkError | None = None  # the transient error behind ``retry``
+    error: BaseException | None = None  # the error behind ``retry`` (see ``failure``)
     calls: int = 0
+
+    @property
+    def failure(self) -> Failure | None:
+        """What ``error`` means: transient, or the store's configuration (its keys)."""
+        return None if self.error is None else classify(self.error)
 
 
 def upsert(client: ClerkClient, entity: str, payloads: dict[str, dict[str, Any]]) -> PushResult:
-    """Send ``payloads``; on an error Clerk will repeat (not the keys'), halve the batch until
-    the objects at fault are found. A transient error stops the push: what is not sent yet is
-    to retry."""
+    """Send ``payloads``. When Clerk refuses a batch (``ParsingError``, ``LogicalError``), halve
+    it until the objects at fault are found: only those fail. Any other failure (transient, or
+    the store's keys) stops the push: what is not sent yet is to retry."""
     result = PushResult()
     pending = [list(payloads.items())]
     while pending:
@@ -71,34 +79,40 @@ def upsert(client: ClerkClient, entity: str, payloads: dict[str, dict[str, Any]]
         result.calls += 1
         try:
             client.upsert(entity, [data for _, data in chunk])
-        except ClerkAPIError as exc:
-            if exc.retryable:
+        except Exception as exc:
+            if classify(exc) is not Failure.REFUSED:
+                _log_unexpected(exc, entity)
                 result.error = exc
                 result.retry.extend(object_id for object_id, _ in chunk)
-            elif len(chunk) > 1 and not isinstance(exc, ClerkAuthenticationError):
+            elif len(chunk) > 1:
                 middle = len(chunk) // 2
                 pending += [chunk[middle:], chunk[:middle]]
             else:
                 result.failed.update({object_id: str(exc) for object_id, _ in chunk})
-        except ClerkError as exc:  # transient: network, timeout, 5xx, 429
-            result.error = exc
-            result.retry.extend(object_id for object_id, _ in chunk)
         else:
             result.ok.extend(object_id for object_id, _ in chunk)
     return result
 
 
 def delete(client: ClerkClient, entity: str, ids: dict[str, Any]) -> PushResult:
-    """Delete ``ids`` (``{object id: Clerk id}``) from Clerk in one call."""
+    """Delete ``ids`` (``{object id: Clerk id}``) from Clerk in one call. A delete names ids
+    only: a refusal is kept failed for every id, anything else is to retry."""
     result = PushResult(calls=1)
     try:
         client.delete(entity, list(ids.values()))
-    except ClerkError as exc:
-        if exc.retryable:
+    except Exception as exc:
+        if classify(exc) is Failure.REFUSED:
+            result.failed = {object_id: str(exc) for object_id in ids}
+        else:
+            _log_unexpected(exc, entity)
             result.error = exc
             result.retry = list(ids)
-        else:
-            result.failed = {object_id: str(exc) for object_id in ids}
     else:
         result.ok = list(ids)
     return result
+
+
+def _log_unexpected(exc: BaseException, entity: str) -> None:
+    """An exception that is not the client's is a bug: log its traceback, retry later."""
+    if not isinstance(exc, ClerkError):
+        logger.error("Clerk.io %s push failed unexpectedly", entity, exc_info=exc)

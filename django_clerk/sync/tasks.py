@@ -17,6 +17,7 @@ try:  # Django >= 6.0
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task, task_backends
 
+from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange
 from django_clerk.sync.delivery import deliver_due
 
@@ -24,9 +25,16 @@ from django_clerk.sync.delivery import deliver_due
 @task()
 def deliver_pending() -> dict[str, Any]:
     """Deliver what is due. When some changes met a transient error, this run (and only
-    this one) schedules the retry, on backends that can defer tasks."""
-    report = deliver_due()
-    if report.retrying:
+    this one) schedules the retry, on backends that can defer tasks. After
+    ``SYNC_BREAKER_THRESHOLD`` failed pushes in a row the run stops (Clerk is down or hangs),
+    and the next one is deferred by ``SYNC_BREAKER_COOLDOWN`` seconds at least."""
+    report = deliver_due(max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD))
+    if report.stopped:
+        schedule_next_retry(
+            not_before=timezone.now()
+            + timedelta(seconds=float(clerk_settings.SYNC_BREAKER_COOLDOWN))
+        )
+    elif report.retrying:
         schedule_next_retry()
     return {
         "upserted": report.upserted,
@@ -46,14 +54,14 @@ def enqueue_delivery(run_after: Any = None) -> None:
         deliver_pending.enqueue()
 
 
-def schedule_next_retry() -> None:
-    """Enqueue a deferred delivery for the earliest change waiting for a retry, if any."""
+def schedule_next_retry(not_before: Any = None) -> None:
+    """Enqueue a deferred delivery for the earliest pending change (at ``not_before`` at the
+    earliest, and never sooner than a second from now), if any."""
     now = timezone.now()
-    next_due = (
-        PendingChange.objects.filter(state=PendingChange.State.PENDING, due_at__gt=now)
-        .order_by("due_at")
-        .values_list("due_at", flat=True)
-        .first()
-    )
+    earliest = max(now + timedelta(seconds=1), not_before or now)
+    pending = PendingChange.objects.filter(state=PendingChange.State.PENDING)
+    if not_before is None:
+        pending = pending.filter(due_at__gt=now)
+    next_due = pending.order_by("due_at").values_list("due_at", flat=True).first()
     if next_due is not None:
-        enqueue_delivery(run_after=max(next_due, now + timedelta(seconds=1)))
+        enqueue_delivery(run_after=max(next_due, earliest))

@@ -59,20 +59,37 @@ def fault_answer(rule: _Rule) -> Answer:
         retry_after = rule.options["retry_after"]
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         return Answer(429, {"status": "error", "message": "Too many requests"}, headers)
-    message = rule.options["message"] or f"Injected {rule.options['type']}"
+    message = rule.options["message"] or f"Injected {rule.options['type'] or 'error'}"
     status, payload = error(rule.options["type"], message, rule.options["status"])
     return Answer(status, payload)
 
 
-def error(type_: str, message: str, status: int | None = None) -> Result:
-    """Clerk's error JSON."""
-    return status or STATUS_FOR_TYPE.get(type_, 400), {
-        "status": "error",
-        "type": type_,
-        "message": message,
-        "moreInfo": "https://docs.clerk.io/reference",
-        "id": uuid.uuid4().hex[:16],
-    }
+def error(type_: str | None, message: str, status: int | None = None) -> Result:
+    """Clerk's error JSON; without ``type`` when ``type_`` is ``None``."""
+    payload: dict[str, Any] = {"status": "error"}
+    if type_ is not None:
+        payload["type"] = type_
+    payload.update(
+        {
+            "message": message,
+            "moreInfo": "https://docs.clerk.io/reference",
+            "id": uuid.uuid4().hex[:16],
+        }
+    )
+    return status or STATUS_FOR_TYPE.get(type_ or "", 400), payload
+
+
+def refusal(fake: FakeClerkAPI, method: str, path: str, params: Mapping[str, Any]) -> Result | None:
+    """Clerk's ``ParsingError`` for an upsert that holds an object :meth:`FakeClerkAPI.refuse`
+    was told to refuse (the whole call is refused, as Clerk does), else ``None``."""
+    refused = fake._refused.get(path)
+    if method != "POST" or not refused or not isinstance(params.get(path), list):
+        return None
+    for obj in params[path]:
+        if isinstance(obj, dict) and str(obj.get("id")) in refused:
+            type_, message = refused[str(obj.get("id"))]
+            return error(type_, message or f"Refused {path[:-1]} {obj.get('id')}")
+    return None
 
 
 def dispatch(fake: FakeClerkAPI, method: str, path: str, params: dict[str, Any]) -> Result:
@@ -80,7 +97,7 @@ def dispatch(fake: FakeClerkAPI, method: str, path: str, params: dict[str, Any])
         if path == "token/verify":
             return _token_verify(fake, params)
         if path in ENTITIES:
-            return _data(fake, method, path, params)
+            return refusal(fake, method, path, params) or _data(fake, method, path, params)
         handler = _READ_ONLY.get(path)
         if handler is None and path.startswith("recommendations/"):
             handler = _recommendations

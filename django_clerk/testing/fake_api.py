@@ -163,6 +163,7 @@ class FakeClerkAPI:
             self._deleted: dict[str, list[Any]] = {e: [] for e in ENTITIES}
             self._logs: dict[str, list[dict[str, Any]]] = {}
             self._rules: list[_Rule] = []
+            self._refused: dict[str, dict[str, tuple[str, str | None]]] = {}
             self._down: str | None = None
             self.products: list[dict[str, Any]] | None = None
             self.content_ids: list[str] = list(DEFAULT_CONTENT_IDS)
@@ -244,15 +245,19 @@ class FakeClerkAPI:
 
     def error_next(
         self,
-        n: int = 1,
-        type: str = "ParsingError",
+        n: int | None = 1,
+        type: str | None = "ParsingError",
         message: str | None = None,
         *,
         status: int | None = None,
         path: str | None = None,
         method: str | None = None,
     ) -> None:
-        """Answer Clerk's error JSON; ``status`` defaults to the usual one for ``type``."""
+        """Answer Clerk's error JSON to the next ``n`` matching requests (None = all).
+
+        ``status`` defaults to the usual one for ``type`` (Clerk also answers errors with
+        HTTP 200: pass ``status=200``); ``type=None`` sends an error without a type.
+        """
         self._add_rule("error", n, path, method, type=type, message=message, status=status)
 
     def hang(
@@ -270,6 +275,19 @@ class FakeClerkAPI:
         """
         self._add_rule("hang", n, path, method, seconds=float(seconds))
 
+    def refuse(
+        self,
+        entity: str,
+        ids: Iterable[Any],
+        type: str = "ParsingError",
+        message: str | None = None,
+    ) -> None:
+        """Refuse every upsert of ``entity`` holding one of ``ids`` with Clerk's error JSON
+        (until :meth:`clear_faults`): a bad object spoils its whole batch, as with Clerk."""
+        with self._lock:
+            refused = self._refused.setdefault(entity, {})
+            refused.update({str(i): (type, message) for i in ids})
+
     def go_down(self, mode: str = "close") -> None:
         """Simulate an outage: ``"close"`` drops connections unanswered, ``"503"`` answers 503."""
         if mode not in DOWN_MODES:
@@ -284,6 +302,7 @@ class FakeClerkAPI:
     def clear_faults(self) -> None:
         with self._lock:
             self._rules.clear()
+            self._refused.clear()
             self._down = None
 
     def _add_rule(

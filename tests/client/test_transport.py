@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
+from decimal import Decimal
 from email.utils import formatdate
 
 import pytest
@@ -17,7 +20,8 @@ from django_clerk.client import (
     parse_retry_after,
     redact,
 )
-from django_clerk.client.transport import MAX_BACKOFF, MAX_RETRY_AFTER, encode_query
+from django_clerk.client.errors import Failure, classify
+from django_clerk.client.transport import MAX_BACKOFF, MAX_RETRY_AFTER, encode_query, to_json
 
 NOW = 1_700_000_000.0
 
@@ -89,12 +93,49 @@ def test_encode_query_json_encodes_structures() -> None:
         (ClerkAPIError("x", type="LogicalError", status_code=200), False),
         (ClerkAuthenticationError("x", type="AuthenticationError", status_code=403), False),
         (ClerkAPIError("x", type="InternalError", status_code=500), True),
-        (ClerkAPIError("x", type="InternalError", status_code=200), False),
-        (ClerkError("x"), False),
+        (ClerkAPIError("x", type="InternalError", status_code=200), True),
+        (ClerkAPIError("x", type=None, status_code=200), True),
+        (ClerkAPIError("x", type="SomethingNew", status_code=400), True),
+        (ClerkAPIError("x", type=None, status_code=413), False),
+        (ClerkError("x"), True),
     ],
 )
 def test_retryable(error: ClerkError, retryable: bool) -> None:
     assert error.retryable is retryable
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (ClerkTransientError("timeout"), Failure.TRANSIENT),
+        (ClerkUnavailableError("down", type="ParsingError", attempts=2), Failure.TRANSIENT),
+        (ClerkAPIError("x", type="InternalError", status_code=200), Failure.TRANSIENT),
+        (ClerkAPIError("x", status_code=200), Failure.TRANSIENT),
+        (ClerkAPIError("x", type="ParsingError", status_code=200), Failure.REFUSED),
+        (ClerkAPIError("x", type="LogicalError", status_code=400), Failure.REFUSED),
+        (ClerkAPIError("x", status_code=413), Failure.REFUSED),
+        (ClerkAPIError("x", type="AuthenticationError", status_code=200), Failure.CONFIGURATION),
+        (ClerkAuthenticationError("no private key"), Failure.CONFIGURATION),
+        (RuntimeError("not the client's"), Failure.TRANSIENT),
+    ],
+)
+def test_classify_is_the_one_place_that_decides(error: BaseException, failure: Failure) -> None:
+    assert classify(error) is failure
+
+
+def test_to_json_encodes_uuids_as_strings_and_keeps_ints() -> None:
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert json.loads(to_json({"ids": [key, 7, "x"], "price": Decimal("9.50")})) == {
+        "ids": ["12345678-1234-5678-1234-567812345678", 7, "x"],
+        "price": 9.5,
+    }
+    assert encode_query({"products": [key, 3]}) == {
+        "products": '["12345678-1234-5678-1234-567812345678", 3]'
+    }
+    with pytest.raises(TypeError, match="object is not JSON serializable") as info:
+        to_json({"private_key": "TOPSECRET", "bad": object()})
+    assert "TOPSECRET" not in str(info.value)
+    assert info.value.__context__ is None and info.value.__cause__ is None
 
 
 def test_error_str_carries_type_status_and_id() -> None:

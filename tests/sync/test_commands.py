@@ -129,3 +129,20 @@ def test_clerk_deliver_reports_what_is_left(clerk_store, clerk_api, make_product
     out, err = run("clerk_deliver")
     assert "1 to retry" in out and "Left: 1 pending" in out
     assert "not delivered" in err
+
+
+def test_clerk_sync_with_refused_keys_stops_with_the_reason(make_store, clerk_api, catalogue):
+    make_store(code="default")  # keys unknown to the fake
+    with pytest.raises(CommandError, match="AuthenticationError"):
+        run("clerk_sync", "--entity", "products")
+    assert PendingChange.objects.filter(state="failed").count() == 0  # no object is at fault
+
+
+def test_clerk_sync_retries_internal_errors_answered_with_http_200(
+    clerk_store, clerk_api, catalogue, settings
+):
+    settings.CLERK = {**settings.CLERK, "API_RETRIES": 2, "API_BACKOFF": 0.01}
+    clerk_api.error_next(2, type="InternalError", status=200, path="products")
+    out, _ = run("clerk_sync", "--entity", "products")
+    assert "default/products: sent 7" in out
+    assert PendingChange.objects.count() == 0

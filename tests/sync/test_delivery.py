@@ -194,17 +194,23 @@ def test_backoff_doubles_and_is_capped(settings):
     assert retry_delay(1, retry_after=7) == 7
 
 
-def test_gives_up_after_max_attempts(clerk_store, clerk_api, make_product, settings):
-    settings.CLERK = {**settings.CLERK, "SYNC_MAX_ATTEMPTS": 2}
-    make_product()
+def test_transient_failures_never_give_up(clerk_store, clerk_api, make_product, settings):
+    settings.CLERK = {**settings.CLERK, "SYNC_RETRY_BACKOFF": 2, "SYNC_RETRY_MAX_BACKOFF": 20}
+    product = make_product()
     clerk_api.go_down()
-    deliver_due()
-    make_due()
-    report = deliver_due()
+    for _ in range(15):  # more attempts than any budget of old
+        make_due()
+        report = deliver_due()
+        assert (report.retrying, report.failed) == (1, 0)
     row = PendingChange.objects.get()
-    assert report.failed == 1
-    assert (row.state, row.attempts) == ("failed", 2)
-    assert row.last_error.startswith("Gave up after 2 attempts")
+    assert (row.state, row.attempts) == ("pending", 15)
+    assert "Could not reach Clerk.io" in row.last_error  # the reason is shown meanwhile
+    assert 19 <= (row.due_at - timezone.now()).total_seconds() <= 20  # capped backoff
+    clerk_api.come_up()
+    make_due()
+    assert deliver_due().upserted == 1
+    assert product.pk in clerk_api.data["products"]
+    assert PendingChange.objects.count() == 0
 
 
 def test_permanent_error_isolates_the_bad_object(clerk_store, clerk_api, make_product):
@@ -247,16 +253,20 @@ def test_admin_lists_the_failure_reason(clerk_store, clerk_api, make_product, ad
     assert "default-private" not in page.content.decode()
 
 
-def test_wrong_keys_fail_the_batch_without_bisecting(make_store, clerk_api, make_product):
+def test_wrong_keys_keep_the_batch_pending_without_bisecting(make_store, clerk_api, make_product):
     make_store(code="default")  # keys unknown to the fake: AuthenticationError
     for _ in range(3):
         make_product()
     report = deliver_due()
-    assert (report.failed, report.calls) == (3, 1)
-    assert all(
-        "AuthenticationError" in e
-        for e in PendingChange.objects.values_list("last_error", flat=True)
-    )
+    assert (report.retrying, report.failed, report.calls) == (3, 0, 1)
+    assert report.transient_failures == 0  # the keys, not Clerk's health
+    rows = PendingChange.objects.all()
+    assert {r.state for r in rows} == {"pending"}
+    assert all(r.last_error.startswith("[AuthenticationError]") for r in rows)
+    clerk_api.add_store("default-public", "default-private")  # the keys are fixed
+    make_due()
+    assert deliver_due().upserted == 3
+    assert PendingChange.objects.count() == 0
 
 
 def test_a_crashed_delivery_is_taken_over_after_the_lease(clerk_store, clerk_api, make_product):

@@ -138,6 +138,30 @@ def test_rate_limit_and_error_statuses(fake: FakeClerkAPI) -> None:
     assert (internal.status_code, internal.json()["message"]) == (500, "boom")
 
 
+def test_errors_with_http_200_without_type_and_for_every_request(fake: FakeClerkAPI) -> None:
+    fake.error_next(None, type=None, status=200, path="products")
+    for _ in range(3):
+        answer = post(fake, "products", {**KEYS, "products": MUGS})
+        assert answer.status_code == 200
+        assert answer.json()["status"] == "error" and "type" not in answer.json()
+    assert fake.received("products") == []
+    fake.clear_faults()
+    assert post(fake, "products", {**KEYS, "products": MUGS}).json()["status"] == "ok"
+
+
+def test_refuse_spoils_every_batch_holding_the_object(fake: FakeClerkAPI) -> None:
+    fake.refuse("products", [3], message="Bad price")
+    refused = post(fake, "products", {**KEYS, "products": MUGS})
+    assert (refused.status_code, refused.json()["type"]) == (400, "ParsingError")
+    assert refused.json()["message"] == "Bad price"
+    assert post(fake, "products", {**KEYS, "products": MUGS[:2]}).json()["status"] == "ok"
+    assert post(fake, "products", {**KEYS, "products": MUGS[2:]}).status_code == 400  # again
+    assert post(fake, "categories", {**KEYS, "categories": [{"id": 3}]}).ok  # other entity
+    assert sorted(fake.data["products"]) == [1, 2]
+    fake.reset()
+    assert post(fake, "products", {**KEYS, "products": MUGS}).ok
+
+
 def test_hang_is_bounded_and_reset_drops_the_request(fake: FakeClerkAPI) -> None:
     fake.hang(0.3, n=1)
     started = time.monotonic()
