@@ -1,106 +1,281 @@
-"""Recording the crawls Clerk's importer makes: one :class:`FeedCrawl` row per crawl.
+"""The crawls Clerk's importer makes of a feed: told apart, positioned and recorded in the
+database, so that every server process sees the same state.
 
-The first page of a crawl (offset 0) creates the row; later pages add to counters kept in the
-cache; the first short page (fewer items than the limit, often ``[]``) writes the totals and
-closes the row. So recording costs one write at each end of a crawl and none in between. The
-importer pages sequentially; should two crawls of the same feed run at once, or the cache be
-lost mid-crawl, their counts merge or stop: the record is operational information, not a log.
+A crawl is one importer reading one feed page after page. Clerk sends no crawl id, so a crawl
+is told apart by what its requests carry (:func:`crawl_scope`): the protocol, the store (and
+when it was last changed), the entity, the filters (``modified_after``, ``start_date``,
+``end_date``), the client's address, its ``User-Agent`` and the credentials it sends. Two
+importers crawling the same feed at once differ in at least one of these, so each has its
+own :class:`~django_clerk.models.FeedCursor`.
+
+A page costs two queries here: the cursor is read before the page (one ``SELECT``) and moved
+past its last key after it (one ``UPDATE``, which also counts the page). The first page of a
+crawl creates its :class:`~django_clerk.models.FeedCrawl` and its cursor; the first short
+page (fewer items than the limit) finishes the crawl: its counters are written to the record.
+The cursor stays for the page after it, which Feed V2 importers ask for (they read until a
+page is empty) and which is read by key too; an empty page deletes it. When a crawl starts,
+cursors are deleted that finished a minute ago (importers that stop at the short page) or
+were left idle for ``CLERK["FEED_CURSOR_IDLE_SECONDS"]`` by an abandoned crawl (its counters
+are written to its record first), so their number stays bounded.
 """
 
 from __future__ import annotations
 
+import datetime
+import enum
+import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from contextlib import nullcontext
+from typing import Any
 
-from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_variables
 
-from django_clerk.models import FeedCrawl, Store
+from django_clerk.conf import clerk_settings
+from django_clerk.models import FeedCrawl, FeedCursor, Store
 
 logger = logging.getLogger("django_clerk.feeds")
 
-#: How long an unfinished crawl's counters wait for its next page, in seconds.
-IDLE_SECONDS = 3600
+SCOPE_SALT = "django_clerk.feeds.crawls.scope"
+TOKEN_HEADER = "HTTP_X_CLERK_AUTHORIZATION"
+COUNTERS = ("pages", "items", "duration")
+IDLE_BATCH = 500  # idle cursors deleted at most per crawl start
+FINISHED_SECONDS = 60  # how long the cursor of a finished crawl waits for the empty page
+UPDATED_FIELDS = (
+    "crawl",
+    "offset",
+    "after",
+    "previous_offset",
+    "previous_after",
+    *COUNTERS,
+    "finished",
+    "updated_at",
+)
 
 
-@dataclass
-class CrawlState:
-    record_id: int
-    next_offset: int
-    pages: int
-    items: int
-    duration: float
+class Step(enum.Enum):
+    """How a page request relates to the crawl its scope names."""
+
+    START = "start"  # offset 0: a new crawl
+    NEXT = "next"  # the page after the last one served
+    AGAIN = "again"  # the last page served, asked again (or page 0, then page 1)
+    ELSEWHERE = "elsewhere"  # any other offset: no cursor for it
 
 
-def record_page(
-    store: Store,
-    entity: str,
-    protocol: str,
-    scope: str,
+def client_address(meta: Mapping[str, Any]) -> str:
+    """The importer's address: the first of ``X-Forwarded-For`` when a proxy set it (the
+    proxy's own address may differ from one request to the next), else ``REMOTE_ADDR``."""
+    forwarded = str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")[0].strip()
+    return forwarded or str(meta.get("REMOTE_ADDR") or "")
+
+
+@sensitive_variables()
+def credential_digest(meta: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """A digest of the credentials a request carries: bearer token, public and private key."""
+    digest = hashlib.sha256()
+    for value in (meta.get(TOKEN_HEADER), params.get("key"), params.get("private_key")):
+        digest.update(str(value or "").encode() + b"\0")
+    return digest.hexdigest()
+
+
+@sensitive_variables()
+def crawl_scope(
+    request: Any,
+    params: Mapping[str, Any],
     *,
-    offset: int,
-    limit: int | None,
-    items: int,
-    duration: float,
-    incremental: bool,
-) -> None:
-    """Count one served page (``limit`` ``None``: a whole-feed export) of a crawl."""
-    key = f"django_clerk:feed-crawl:{scope}"
-    finished = limit is None or items < limit
-    try:
-        if offset == 0:
-            state = cache.get(key)
-            if state is not None and state.pages == 1 and state.next_offset == items:
-                return  # page 0, then page 1: an importer counting pages from 0
-            state = _start(store, entity, protocol, incremental, finished, items, duration)
-        else:
-            state = cache.get(key)
-            if state is None or state.next_offset != offset:
-                return  # not the continuation of a crawl we saw start
-            state.pages += 1
-            state.items += items
-            state.duration += duration
-            state.next_offset = offset + items
-            if finished:
-                _finish(state)
-        if finished:
-            cache.delete(key)
-        else:
-            state.next_offset = offset + items
-            cache.set(key, state, IDLE_SECONDS)
-    except DatabaseError:  # e.g. the table is not migrated yet: never fail the feed for it
-        logger.warning("Could not record a crawl of %s", entity, exc_info=True)
-
-
-def _start(
+    protocol: str,
     store: Store,
     entity: str,
-    protocol: str,
-    incremental: bool,
-    finished: bool,
-    items: int,
-    duration: float,
-) -> CrawlState:
-    now = timezone.now()
-    record = FeedCrawl.objects.create(
-        store=store,
-        entity=entity,
-        protocol=protocol,
-        incremental=incremental,
-        started_at=now,
-        finished_at=now if finished else None,
-        pages=1,
-        items=items,
-        duration=duration,
-    )
-    return CrawlState(record.pk, items, 1, items, duration)
+    filters: Mapping[str, Any],
+) -> str:
+    """What tells one crawl apart from any other, as 64 hex digits (an HMAC keyed with
+    ``SECRET_KEY``: no credential can be read back from it)."""
+    meta = request.META
+    updated = store.updated_at.timestamp() if store.updated_at else 0
+    parts = [
+        protocol,
+        str(store.pk),
+        repr(updated),
+        entity,
+        "&".join(f"{name}={filters[name]}" for name in sorted(filters)),
+        client_address(meta),
+        str(meta.get("HTTP_USER_AGENT") or ""),
+        credential_digest(meta, params),
+    ]
+    return salted_hmac(SCOPE_SALT, "\n".join(parts), algorithm="sha256").hexdigest()
 
 
-def _finish(state: CrawlState) -> None:
-    FeedCrawl.objects.filter(pk=state.record_id).update(
-        finished_at=timezone.now(),
-        pages=state.pages,
-        items=state.items,
-        duration=state.duration,
+class CrawlPage:
+    """One page request of a crawl: where it starts (:attr:`after`), then :meth:`record`."""
+
+    def __init__(
+        self,
+        scope: str,
+        store: Store,
+        entity: str,
+        protocol: str,
+        *,
+        offset: int,
+        incremental: bool,
+        positioned: bool = True,
+    ) -> None:
+        """Read the crawl's cursor (one query) unless not ``positioned`` (a whole-feed export
+        reads its own chunks by key and needs none)."""
+        self.scope, self.store, self.entity, self.protocol = scope, store, entity, protocol
+        self.offset, self.incremental = offset, incremental
+        self.cursor = find_cursor(scope) if positioned else None
+        self.step = step_of(self.cursor, offset)
+
+    @property
+    def after(self) -> str | None:
+        """The primary key (as text) after which this page starts; ``None``: read the page
+        with ``OFFSET`` (the start of the feed, or no cursor for this offset)."""
+        if self.cursor is None:
+            return None
+        if self.step is Step.NEXT:
+            return self.cursor.after
+        if self.step is Step.AGAIN:
+            return self.cursor.previous_after
+        return None
+
+    def record(
+        self, *, limit: int | None, items: int, last_key: str | None, duration: float
+    ) -> None:
+        """Count the page served and move the cursor past it (``limit`` ``None``: a whole
+        feed export, a crawl of one page). Never fails the feed for it."""
+        try:
+            if limit is not None:
+                # Starting or finishing writes the record too: one commit for both. A page
+                # in between is one UPDATE, its own transaction.
+                several = self.step is Step.START or items < limit
+                with transaction.atomic(savepoint=False) if several else nullcontext():
+                    self.move(limit, items, last_key, duration)
+            elif self.step is Step.START:
+                forget_idle_cursors()
+                self.create_record(True, items, duration)
+        except DatabaseError:  # e.g. the tables are not migrated yet
+            logger.warning("Could not record a crawl of %s", self.entity, exc_info=True)
+
+    def move(self, limit: int, items: int, last_key: str | None, duration: float) -> None:
+        cursor, now, short = self.cursor, timezone.now(), items < limit
+        if self.step is Step.START:
+            forget_idle_cursors(now)
+            if cursor is not None and cursor.crawl_id is not None and not cursor.finished:
+                write_counters(cursor)  # the same importer gave up its last crawl
+            crawl_id: int | None = self.create_record(short, items, duration, now).pk
+            counters, finished = (1, items, duration), short
+        elif cursor is None:  # a crawl we did not see start: read by key from here on
+            crawl_id, counters, finished = None, (0, 0, 0.0), short
+        else:
+            crawl_id, finished = cursor.crawl_id, cursor.finished
+            counters = (cursor.pages, cursor.items, cursor.duration)
+            if self.step is Step.NEXT and not finished:
+                counters = (counters[0] + 1, counters[1] + items, counters[2] + duration)
+            if short and not finished:
+                if crawl_id is not None:
+                    FeedCrawl.objects.filter(pk=crawl_id).update(
+                        **dict(zip(COUNTERS, counters, strict=True)), finished_at=now
+                    )
+                finished = True
+        if items == 0:  # the end, confirmed: nothing more to read by key
+            if cursor is not None:
+                FeedCursor.objects.filter(pk=cursor.pk).delete()
+            return
+        # The importer asks ``offset + limit`` next, after a short page too (Feed V2 asks
+        # until a page is empty): that page is read after the last key served.
+        values: dict[str, Any] = {
+            "crawl_id": crawl_id,
+            "offset": self.offset + limit,
+            "after": last_key,
+            "previous_offset": self.offset,
+            "previous_after": self.after,
+            **dict(zip(COUNTERS, counters, strict=True)),
+            "finished": finished,
+            "updated_at": now,
+        }
+        if cursor is not None and self.step is not Step.START:
+            FeedCursor.objects.filter(pk=cursor.pk).update(**values)
+        else:
+            save_cursor(
+                FeedCursor(scope=self.scope, store=self.store, entity=self.entity, **values)
+            )
+
+    def create_record(
+        self, finished: bool, items: int, duration: float, now: datetime.datetime | None = None
+    ) -> FeedCrawl:
+        now = now or timezone.now()
+        return FeedCrawl.objects.create(
+            store=self.store,
+            entity=self.entity,
+            protocol=self.protocol,
+            incremental=self.incremental,
+            started_at=now,
+            finished_at=now if finished else None,
+            pages=1,
+            items=items,
+            duration=duration,
+        )
+
+
+def save_cursor(cursor: FeedCursor) -> None:
+    """Insert the cursor of its scope, or replace the one there is (one query)."""
+    FeedCursor.objects.bulk_create(
+        [cursor],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=[*UPDATED_FIELDS],
     )
+
+
+def find_cursor(scope: str) -> FeedCursor | None:
+    try:
+        return next(iter(FeedCursor.objects.filter(scope=scope)[:1]), None)
+    except DatabaseError:  # e.g. the table is not migrated yet: serve with OFFSET
+        logger.warning("Could not read a feed cursor", exc_info=True)
+        return None
+
+
+def step_of(cursor: FeedCursor | None, offset: int) -> Step:
+    """Offset 0 starts a crawl, unless it repeats the first page of one (an importer that
+    counts pages from 0 asks page 0, then page 1: both are offset 0)."""
+    if cursor is None or (offset == 0 and cursor.finished):
+        return Step.START if offset == 0 else Step.ELSEWHERE
+    if offset == cursor.offset:
+        return Step.NEXT
+    if offset == cursor.previous_offset:
+        return Step.AGAIN
+    return Step.START if offset == 0 else Step.ELSEWHERE
+
+
+def write_counters(cursor: FeedCursor, **fields: Any) -> None:
+    FeedCrawl.objects.filter(pk=cursor.crawl_id).update(
+        pages=cursor.pages, items=cursor.items, duration=cursor.duration, **fields
+    )
+
+
+def forget_idle_cursors(now: datetime.datetime | None = None) -> int:
+    """Delete the cursors unused for ``CLERK["FEED_CURSOR_IDLE_SECONDS"]`` (at most
+    :data:`IDLE_BATCH` at a time), after writing their counters to their crawl records.
+    One query when there are none; three when there are."""
+    now = now or timezone.now()
+    idle_seconds = clerk_settings.FEED_CURSOR_IDLE_SECONDS
+    idle = FeedCursor.objects.filter(
+        Q(updated_at__lt=now - datetime.timedelta(seconds=idle_seconds))
+        | Q(finished=True, updated_at__lt=now - datetime.timedelta(seconds=FINISHED_SECONDS))
+    )
+    found = list(idle.only("pk", "crawl_id", "finished", *COUNTERS)[:IDLE_BATCH])
+    if not found:
+        return 0
+    records = [
+        FeedCrawl(pk=cursor.crawl_id, **{name: getattr(cursor, name) for name in COUNTERS})
+        for cursor in found
+        if cursor.crawl_id is not None and not cursor.finished
+    ]
+    if records:
+        FeedCrawl.objects.bulk_update(records, COUNTERS)
+    deleted, _ = idle.filter(pk__in=[cursor.pk for cursor in found]).delete()
+    return deleted

@@ -1,22 +1,23 @@
 """Paging of the feeds: ``page``/``limit`` (legacy) and ``limit``/``offset`` (Feed V2).
 
-Clerk's importer reads a feed sequentially. ``LIMIT n OFFSET m`` makes the database walk past
-``m`` rows, so the late pages of a big catalogue get ever slower. The paginators remember, in
-the cache, the last primary key of each page served (per store, entity and filters); when the
-next page of the same crawl is asked for, it is read with ``pk > last`` instead, which costs
-the same at the end of the catalogue as at its start. Without a remembered key (another
-process, an expired cache, a page asked out of order) the plain offset is used: same result.
+Clerk's importer reads a feed sequentially, by offset. Read with ``LIMIT n OFFSET m``, a
+page is wrong when the feed changed since the page before (a product that left the feed
+shifts every later one back: one is skipped; one that entered shifts them on: one is served
+twice), and the late pages of a big catalogue get ever slower. So each page of a crawl is
+read as the rows after the last primary key of the page before (``pk > last``), which the
+crawl's cursor keeps in the database (:mod:`django_clerk.feeds.crawls`) where every server
+process sees it. Without a cursor for the offset asked (the first page, a page asked out of
+order) the plain offset is used: the same result when nothing changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
@@ -54,9 +55,6 @@ def integer(params: Mapping[str, Any], name: str, default: int, *, low: int, hig
 class KeysetPagination(BasePagination):
     """Base of the feed paginators: a :class:`Window` from the parameters, keyset reads."""
 
-    #: How long the last key of a page is remembered, in seconds.
-    cursor_seconds = 600
-
     def get_window(self, params: Mapping[str, Any]) -> Window:
         raise NotImplementedError
 
@@ -64,20 +62,14 @@ class KeysetPagination(BasePagination):
         return clerk_settings.FEED_DEFAULT_LIMIT, clerk_settings.FEED_MAX_LIMIT
 
     def paginate_queryset(self, queryset: QuerySet, request: Any, view: Any = None) -> list[Any]:
-        """The items of ``view.window`` from ``queryset`` (ordered by primary key)."""
+        """The items of ``view.window`` from ``queryset`` (ordered by primary key): after the
+        key ``view.crawl.after`` when the crawl's cursor has one, else by offset."""
         window: Window = view.window
-        scope: str = view.cursor_scope
         limit = window.limit or 0
-        last = cache.get(cursor_key(scope, window.offset)) if window.offset else None
-        if last is not None:
-            items = list(queryset.filter(pk__gt=last)[:limit])
-        else:
-            items = list(queryset[window.offset : window.offset + limit])
-        if len(items) == limit:
-            cache.set(
-                cursor_key(scope, window.offset + limit), pk_of(items[-1]), self.cursor_seconds
-            )
-        return items
+        after = key_from_text(queryset.model, view.crawl.after)
+        if after is not None:
+            return list(queryset.filter(pk__gt=after)[:limit])
+        return list(queryset[window.offset : window.offset + limit])
 
     def chunks(self, queryset: QuerySet, size: int, offset: int = 0) -> Iterator[list[Any]]:
         """The feed from ``offset`` on, in keyset chunks of ``size``: flat memory on any size."""
@@ -123,11 +115,17 @@ def pk_of(item: Any) -> Any:
     return item["pk"] if isinstance(item, dict) else item.pk
 
 
-def cursor_key(scope: str, offset: int) -> str:
-    return f"django_clerk:feed-cursor:{scope}:{offset}"
+def key_text(item: Any) -> str:
+    """The primary key of a row or instance as text, as a cursor keeps it."""
+    return str(pk_of(item))
 
 
-def digest(values: Mapping[str, Any]) -> str:
-    """A short, stable fingerprint of the parameters that select a feed's objects."""
-    text = "&".join(f"{key}={values[key]}" for key in sorted(values))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def key_from_text(model: type[Model], text: str | None) -> Any:
+    """A key kept as text, as the model's primary key (int, str, UUID...); ``None`` when
+    there is none or it no longer converts (then the page is read by offset)."""
+    if text is None:
+        return None
+    try:
+        return model._meta.pk.to_python(text)
+    except (ValidationError, ValueError, TypeError):
+        return None

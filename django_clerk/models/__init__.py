@@ -1,6 +1,6 @@
 """The app's models, one module per concern."""
 
-from django_clerk.models.feeds import FeedCrawl
+from django_clerk.models.feeds import FeedCrawl, FeedCursor
 from django_clerk.models.store import Credentials, Store
 from django_clerk.models.storefront import StorefrontSettings
 from django_clerk.models.sync import PendingChange, SyncCheckpoint
@@ -8,6 +8,7 @@ from django_clerk.models.sync import PendingChange, SyncCheckpoint
 __all__ = [
     "Credentials",
     "FeedCrawl",
+    "FeedCursor",
     "PendingChange",
     "Store",
     "StorefrontSettings",

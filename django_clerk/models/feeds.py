@@ -1,4 +1,5 @@
-"""A record of each crawl Clerk's importer made of a feed: one row per crawl, not per request."""
+"""What the feeds keep of the crawls Clerk's importer makes: one :class:`FeedCrawl` row per
+crawl (a record for people), one :class:`FeedCursor` row per running crawl (its position)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ class FeedCrawl(models.Model):
     """One crawl of one entity's feed for one store: from its first page to its last.
 
     A crawl starts with the first page (``page`` 1 or ``offset`` 0) and finishes with the
-    first page that holds fewer items than asked for. Counters are kept in the cache while the
-    crawl runs and written when it finishes, so a crawl costs two writes, whatever its length.
+    first page that holds fewer items than asked for. While it runs, its counters are kept on
+    its :class:`FeedCursor` and written here when it finishes (or when its cursor is cleaned
+    up after idling), so a crawl costs two writes here, whatever its length.
     """
 
     class Protocol(models.TextChoices):
@@ -47,3 +49,49 @@ class FeedCrawl(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+
+class FeedCursor(models.Model):
+    """Where one running crawl stands: the last primary key of the pages it was served.
+
+    ``scope`` tells the crawl apart from any other (see
+    :func:`~django_clerk.feeds.crawls.crawl_scope`). The page at ``offset`` is read as the
+    rows after ``after``; the page last served (``previous_offset``, read after
+    ``previous_after``) can be asked again.
+    Keys are kept as text and read back with the model's primary-key field; ``None`` means
+    "by offset". The row is deleted when an empty page ends the crawl, a minute after a
+    short page ended it (an importer need not ask for the empty page), or after
+    ``CLERK["FEED_CURSOR_IDLE_SECONDS"]`` without a page.
+    """
+
+    scope = models.CharField(_("scope"), max_length=64, unique=True)
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="feed_cursors", verbose_name=_("store")
+    )
+    entity = models.CharField(_("entity"), max_length=20)
+    crawl = models.ForeignKey(
+        FeedCrawl,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cursors",
+        verbose_name=_("crawl"),
+    )
+    offset = models.PositiveBigIntegerField(_("next offset"))
+    after = models.TextField(_("last key"), null=True, blank=True)
+    previous_offset = models.PositiveBigIntegerField(_("offset of the last page"))
+    previous_after = models.TextField(_("key before the last page"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    items = models.PositiveIntegerField(_("items"), default=0)
+    duration = models.FloatField(_("duration (s)"), default=0.0)
+    finished = models.BooleanField(
+        _("finished"), default=False, help_text=_("A short page was served: the crawl is over.")
+    )
+    updated_at = models.DateTimeField(_("last page at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("feed cursor")
+        verbose_name_plural = _("feed cursors")
+
+    def __str__(self) -> str:
+        return f"{self.entity} cursor of {self.store_id} at {self.offset}"
