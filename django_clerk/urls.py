@@ -2,8 +2,10 @@
 
 from django.urls import path  # noqa: F401
 
-from django_clerk.feeds.urls import feed_urlpatterns
+from django_clerk.feeds.urls import feed_urlpatterns, unknown_path_urlpatterns
 
 app_name = "django_clerk"
 urlpatterns: list = []
 urlpatterns += feed_urlpatterns()  # product, category, ..., v2/products, ...
+# Last: any other path under the prefix answers a JSON 404, never Django's HTML page.
+urlpatterns += unknown_path_urlpatterns()

@@ -2,16 +2,27 @@
 
 An HTML error page stops Clerk's importer ("Got a unexpected response ... <!DOCTYPE html>"),
 so the feed views use :func:`exception_handler` for everything, unexpected exceptions included.
-Messages never repeat what the client sent, so a private key cannot leak through them.
+Bad input is a 4xx (a body too big 413, too many form fields 400, any other "suspicious"
+request 400), never a 500. Messages never repeat what the client sent, so a private key
+cannot leak through them; an unexpected exception is a JSON 500, logged without secrets
+(:mod:`django_clerk.feeds.reporting`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -45,23 +56,39 @@ class BadParameter(exceptions.APIException):
         super().__init__(f"{name}: {problem}")
 
 
+class RequestTooLarge(exceptions.APIException):
+    """The body is larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class BadRequest(exceptions.APIException):
+    """A request that cannot be read: too many fields, a body cut short, a suspicious one."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request could not be read."
+    default_code = "bad_request"
+
+
+INTERNAL_ERROR = "Internal error while serving the feed."
+
+
 def error_body(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF exception handler of the feed views: a JSON error response for any exception."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    exc = api_exception(exc)
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
-        # No request data in the record: query strings and bodies may hold a private key.
-        logger.exception(
-            "Feed %s failed for %s", type(view).__name__, getattr(view, "entity", "") or "-"
-        )
-        return Response(error_body(500, "Internal error while serving the feed."), status=500)
+        if getattr(view, "reports_unexpected", False):
+            view.unexpected_exception = exc  # logged, redacted, once the response is made
+        else:  # no request data in the record: it may hold a private key
+            logger.error("Feed %s failed: %s", type(view).__name__, type(exc).__name__)
+        return Response(error_body(500, INTERNAL_ERROR), status=500)
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
@@ -70,6 +97,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return Response(
         error_body(exc.status_code, message_of(exc.detail)), status=exc.status_code, headers=headers
     )
+
+
+def internal_error_response() -> HttpResponse:
+    """A JSON 500 that needs no renderer: for failures outside DRF's exception handling."""
+    body = json.dumps(error_body(500, INTERNAL_ERROR))
+    return HttpResponse(body, status=500, content_type="application/json")
+
+
+def api_exception(exc: Exception) -> Exception:
+    """The DRF exception a Django exception caused by the request stands for; others as is."""
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return BadRequest("The request has too many fields.")
+    if isinstance(exc, UnreadablePostError):
+        return BadRequest("The request body could not be read.")
+    if isinstance(exc, DjangoBadRequest):
+        return BadRequest()
+    if isinstance(exc, SuspiciousOperation):
+        logger.warning("Feed request refused: %s", type(exc).__name__)
+        return BadRequest()
+    return exc
 
 
 def message_of(detail: Any) -> str:

@@ -3,12 +3,15 @@ window, built from the serializer's ``Meta.modified_field`` and ``Meta.date_fiel
 
 Times are a UNIX timestamp (``1700000000``, decimals allowed) or ISO 8601 (``2024-05-01``,
 ``2024-05-01T12:00:00+02:00``; without an offset, the current time zone). A bare date as
-``end_date`` includes that whole day.
+``end_date`` includes that whole day. :func:`parse_time` is the one parser of them: anything
+malformed, or outside :data:`EARLIEST`..:data:`LATEST` once in UTC, is a 400 naming the
+parameter, never an overflow further down.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -19,45 +22,93 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 
+from django_clerk.feeds.errors import BadParameter
+
 TIME_HELP = "Enter a UNIX timestamp or an ISO 8601 date or date-time."
 TIME_PARAMETERS = ("modified_after", "start_date", "end_date")
+#: The times a feed filters on, in UTC: a day short of ``datetime``'s limits at both ends,
+#: so no time zone conversion (Python's or the database's) can overflow.
+EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.timezone.utc)
+LATEST = datetime.datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc)
+OUT_OF_RANGE = "must be between 0001-01-02 and 9999-12-30 (UTC)."
+#: Where a bare date puts the bound: its first instant, or its last one for an ``end``.
+BOUNDS = ("after", "start", "end")
 
 
-def parse_time(value: str) -> datetime.datetime | datetime.date | None:
-    """A UNIX timestamp or ISO 8601 text as an aware datetime (or a date); ``None`` if neither."""
-    value = value.strip()
+def parse_time(name: str, value: Any, bound: str = "start") -> datetime.datetime:
+    """The parameter ``name`` as an aware datetime in UTC: a UNIX timestamp or ISO 8601 text.
+
+    A bare date is its first instant in the current time zone, or its last one when
+    ``bound`` is ``"end"``. :raises BadParameter: malformed, or out of range.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 64:
+            raise BadParameter(name, OUT_OF_RANGE)
+        value = str(value)
+    elif isinstance(value, float):
+        value = repr(value)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > 64:
+        raise BadParameter(name, TIME_HELP)
     try:
-        seconds = float(value)
+        seconds = float(text)
     except ValueError:
-        pass
+        moment = _parse_iso(name, text, bound)
     else:
-        if seconds != seconds or abs(seconds) > 253402300799:  # NaN, or past year 9999
-            return None
-        return datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+        if not math.isfinite(seconds):
+            raise BadParameter(name, OUT_OF_RANGE)
+        try:
+            moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise BadParameter(name, OUT_OF_RANGE) from None
+    if not EARLIEST <= moment <= LATEST:
+        raise BadParameter(name, OUT_OF_RANGE)
+    return moment
+
+
+def _parse_iso(name: str, text: str, bound: str) -> datetime.datetime:
+    """ISO 8601 text in UTC; a date and a naive time are read in the current time zone."""
     try:
-        day = parse_date(value)  # a bare date first: parse_datetime would take it as midnight
+        day = parse_date(text)  # a bare date first: parse_datetime would take it as midnight
         if day is not None:
-            return day
-        moment = parse_datetime(value)
-    except ValueError:  # well formed but impossible, e.g. month 13
-        return None
-    if moment is None:
-        return None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+            moment = datetime.datetime.combine(
+                day, datetime.time.max if bound == "end" else datetime.time.min
+            )
+        else:
+            moment = parse_datetime(text)
+        if moment is None:
+            raise BadParameter(name, TIME_HELP)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):  # impossible (month 13, offset +25:00) or past year 1
+        raise BadParameter(name, OUT_OF_RANGE if _looks_iso(text) else TIME_HELP) from None
+
+
+def _looks_iso(text: str) -> bool:
+    try:
+        return parse_date(text[:10]) is not None
+    except ValueError:
+        return False
 
 
 class TimeField(forms.Field):
-    """A form field for :func:`parse_time`."""
+    """A form field for :func:`parse_time`; ``bound`` places a bare date in its day."""
 
     default_error_messages = {"invalid": TIME_HELP}
 
-    def to_python(self, value: Any) -> datetime.datetime | datetime.date | None:
+    def __init__(self, *, bound: str = "start", **kwargs: Any) -> None:
+        self.bound = bound
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
         if value in self.empty_values:
             return None
-        parsed = parse_time(str(value))
-        if parsed is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
+        try:
+            return parse_time("", value, self.bound)
+        except BadParameter as exc:
+            message = str(exc.detail).removeprefix(": ")
+            raise forms.ValidationError(message, code="invalid") from None
 
 
 class TimeFilter(django_filters.Filter):
@@ -67,18 +118,15 @@ class TimeFilter(django_filters.Filter):
     field_class = TimeField
 
     def __init__(self, *, bound: str, **kwargs: Any) -> None:
+        if bound not in BOUNDS:
+            raise ValueError(f"bound must be one of {BOUNDS}, not {bound!r}")
         self.bound = bound
-        super().__init__(**kwargs)
+        super().__init__(bound=bound, **kwargs)
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value is None:
             return qs
         lookup = {"after": "gt", "start": "gte", "end": "lte"}[self.bound]
-        if not isinstance(value, datetime.datetime):
-            day = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-            if self.bound == "end":
-                day, lookup = day + datetime.timedelta(days=1), "lt"
-            value = day
         return qs.filter(**{f"{self.field_name}__{lookup}": value})
 
 
@@ -99,11 +147,19 @@ def filterset_for(serializer: type) -> type[django_filters.FilterSet]:
 
 
 class FeedFilterBackend(DjangoFilterBackend):
-    """Filters from the view's parameters (query string and, for POSTs, the JSON body)."""
+    """Filters from the view's parameters (query string and, for POSTs, the JSON body).
+
+    Every time parameter is checked by :func:`parse_time` first, whether or not the entity
+    filters on it, so a bad value is the same 400 on every feed.
+    """
 
     def get_filterset_class(self, view: Any, queryset: QuerySet | None = None):
         return filterset_for(view.serializer_class)
 
     def get_filterset_kwargs(self, request: Any, queryset: QuerySet, view: Any) -> dict[str, Any]:
-        data = {name: str(view.params[name]) for name in TIME_PARAMETERS if name in view.params}
+        data = {}
+        for name in TIME_PARAMETERS:
+            if name in view.params and view.params[name] not in (None, ""):
+                parse_time(name, view.params[name])
+                data[name] = view.params[name]
         return {"data": data, "queryset": queryset, "request": request}

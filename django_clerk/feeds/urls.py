@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from typing import Any, ClassVar
+
+from django.urls import URLPattern, path, re_path
+from rest_framework import exceptions
 
 from django_clerk.feeds import legacy, v2
+from django_clerk.feeds.views import FeedAPIView
 
 #: legacy endpoint -> entity
 LEGACY_ENTITIES = {
@@ -39,3 +43,18 @@ def feed_urlpatterns() -> list[URLPattern]:
         view = v2.FeedV2View.as_view(entity=entity)
         patterns += _both(f"v2/{entity}", view, f"feed-v2-{entity}")
     return patterns
+
+
+class UnknownPathView(FeedAPIView):
+    """Any other path under the app's prefix: a JSON 404 for any method, credentials or not."""
+
+    authentication_classes: ClassVar[list] = []
+    permission_classes: ClassVar[list] = []
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        raise exceptions.NotFound("No feed or service at this address.")
+
+
+def unknown_path_urlpatterns() -> list[URLPattern]:
+    """The catch-all pattern; it goes last, after every other pattern of the app."""
+    return [re_path(r"^", UnknownPathView.as_view(), name="feed-unknown")]

@@ -144,10 +144,10 @@ def test_verified_token_is_cached_briefly(client, en, token, clerk_api):
     assert clerk_api.count("token/verify") == 1
 
 
-def test_rejected_token_is_not_cached(client, en, token, clerk_api):
+def test_rejected_token_is_asked_once_and_never_let_through(client, en, token, clerk_api):
     for _ in range(2):
         assert feed(client, token="forged").status_code == 403
-    assert clerk_api.count("token/verify") == 2
+    assert clerk_api.count("token/verify") == 1  # the refusal is remembered
     clerk_api.revoke_token(token)
     assert feed(client, token=token).status_code == 403  # never verified: not in the cache
 
@@ -166,7 +166,7 @@ def test_key_required_when_several_stores_are_active(client, en, da, token):
 
 
 def test_clerk_unreachable_is_503(client, en, token, clerk_api, settings):
-    settings.CLERK = {**settings.CLERK, "API_RETRIES": 0}
+    settings.CLERK = {**settings.CLERK, "API_RETRIES": 0, "TOKEN_VERIFY_COOLDOWN": 0}
     clerk_api.go_down()
     response = feed(client, token=token)
     assert response.status_code == 503
@@ -181,3 +181,44 @@ def test_post_is_405_json(client, en, token):
     )
     assert response.status_code == 405
     assert response.json()["error"]["code"] == 405
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "9999-12-31", "1e400", "nan"],
+)
+def test_modified_after_out_of_range_is_400(client, en, token, value):
+    response = feed(client, token=token, modified_after=value)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["message"].startswith("modified_after:")
+
+
+OFFSETS = {"+14:00": 14 * 60, "-14:00": -14 * 60, "+05:30": 5 * 60 + 30, "Z": 0}
+
+
+@pytest.mark.parametrize("offset", OFFSETS)
+def test_modified_after_with_any_offset_is_the_same_instant(client, en, token, offset):
+    recent = list(expected_ids("products", en)[:4])
+    old = timezone.now() - datetime.timedelta(days=30)
+    Product.objects.exclude(pk__in=recent).update(updated_at=old)
+    zone = datetime.timezone(datetime.timedelta(minutes=OFFSETS[offset]))
+    local = (old + datetime.timedelta(days=1)).astimezone(zone)
+    value = local.replace(tzinfo=None).isoformat() + offset
+    assert ids_of(feed(client, token=token, modified_after=value, limit=100)) == recent
+
+
+@pytest.mark.parametrize("path", ["v2/nope", "v2/products/extra", "v2/products/1", "v2"])
+def test_unknown_v2_paths_are_json_404(client, path):
+    response = client.get(f"/clerk/{path}", secure=True)
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": 404, "message": "No feed or service at this address."}
+    }
+
+
+def test_limit_and_offset_extremes_are_400(client, en, token):
+    for params in ({"limit": "-1"}, {"limit": "9" * 5000}, {"offset": str(2**64)}, {"offset": "x"}):
+        response = feed(client, token=token, **params)
+        assert response.status_code == 400, params
+        assert response.json()["error"]["message"].split(":")[0] in params

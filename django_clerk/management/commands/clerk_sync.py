@@ -9,29 +9,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from django_clerk import ENTITIES
 from django_clerk.client import ClerkError
+from django_clerk.feeds.errors import BadParameter
+from django_clerk.feeds.filters import parse_time
 from django_clerk.models import Store
 from django_clerk.sync.full import FullSync, FullSyncProgress
 
 
 def parse_since(value: str) -> datetime.datetime:
-    """ISO 8601 date or datetime (naive = the current time zone), or a UNIX timestamp."""
-    value = value.strip()
+    """ISO 8601 date or datetime (naive = the current time zone), or a UNIX timestamp: the
+    feeds' own time parser (:func:`django_clerk.feeds.filters.parse_time`)."""
     try:
-        return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc)
-    except ValueError:
-        pass
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value)
-        parsed = datetime.datetime.combine(day, datetime.time()) if day else None
-    if parsed is None:
-        raise CommandError(f"--since: {value!r} is neither an ISO 8601 time nor a UNIX timestamp")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        return parse_time("--since", value)
+    except BadParameter as exc:
+        raise CommandError(str(exc.detail)) from None
 
 
 class ProgressBar:
