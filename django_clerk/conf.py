@@ -29,11 +29,17 @@ DEFAULTS: dict[str, Any] = {
     "FEED_DEFAULT_LIMIT": 25,
     "FEED_MAX_LIMIT": 1000,
     "TOKEN_CACHE_SECONDS": 60,  # how long a verified importer token is trusted
-    "STORE_CACHE_SECONDS": 30,  # how long the active stores are cached (0: never)
+    "TOKEN_REJECT_CACHE_SECONDS": 60,  # how long a token Clerk refused is refused unasked
+    "TOKEN_VERIFY_TIMEOUT": 3.0,  # seconds of the one attempt of a token verify call
+    "TOKEN_VERIFY_CONCURRENCY": 2,  # verify calls at once, per process and per host; beyond: 503
+    "TOKEN_VERIFY_LOCK_DIR": "",  # the host's slot lock files ("": in the temporary directory)
+    "TOKEN_VERIFY_COOLDOWN": 10.0,  # seconds of 503 without asking after Clerk was unreachable
+    "STORE_CACHE_SECONDS": 30,  # how long the storefront caches the active stores (0: never)
+    "FEED_CURSOR_IDLE_SECONDS": 3600,  # a crawl's cursor is dropped after this long unused
     # -- Real-time sync -----------------------------------------------------------
     "REALTIME_SYNC": True,
     "SYNC_BATCH_SIZE": 1000,
-    "SYNC_MAX_ATTEMPTS": 12,  # a pending change is kept as failed after this many attempts
+    "SYNC_MAX_ATTEMPTS": 12,  # ignored (kept for old settings): transient failures retry forever
     "SYNC_DELIVERY": "thread",  # "thread" | "task" | "manual": who delivers pending changes
     "SYNC_TIMEOUT": 5.0,  # seconds per real-time push call (one attempt; the outbox retries)
     "SYNC_RETRY_BACKOFF": 5.0,  # first retry delay in seconds, doubled on each attempt

@@ -1,4 +1,17 @@
-"""Finding the store a request or a key belongs to."""
+"""Finding the store a request or a key belongs to.
+
+Two readings of the active stores, for two kinds of traffic:
+
+* :func:`active_stores` reads them from the database on every call. Feed authentication uses
+  it, so a rotated, removed or deactivated key stops working, and a new key works, on the
+  very next request in every process. It is one small indexed query per feed request.
+* :func:`storefront_stores` is what shop pages use: a list kept in Django's cache for
+  ``CLERK["STORE_CACHE_SECONDS"]``, cleared when a store is saved or deleted. Its stores are
+  loaded without their private key (a deferred field), so no cache, per-process or shared,
+  ever holds one; code that reads it anyway loads it from the database at that moment.
+
+Keys set in settings are read live in both cases (``Store.credentials()``).
+"""
 
 from __future__ import annotations
 
@@ -11,51 +24,62 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import translation
+from django.views.decorators.debug import sensitive_variables
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import Store
 
-CACHE_KEY = "django_clerk:active-stores"
+STOREFRONT_CACHE_KEY = "django_clerk:storefront-stores:v2"
+#: The fields the storefront's cached stores leave out.
+SECRET_FIELDS = ("private_key",)
 
 
 def active_stores() -> list[Store]:
-    """The active stores, kept in Django's cache for ``CLERK["STORE_CACHE_SECONDS"]``.
+    """The active stores, read from the database now (never cached)."""
+    return list(Store.objects.active())
 
-    Every feed request and every storefront page needs them; caching keeps both within a
-    constant, small number of queries. Saving or deleting a store clears the cache at once;
-    keys in settings are read live from the cached objects (``Store.credentials()``).
+
+def storefront_stores() -> list[Store]:
+    """The active stores without their private keys, cached for ``STORE_CACHE_SECONDS``.
+
+    Every shop page needs them; caching keeps pages free of store queries. Saving or
+    deleting a store clears the cache (in a per-process cache, of the process that saved;
+    the others follow within ``STORE_CACHE_SECONDS``). Feed authentication never uses it.
     """
-    stores = cache.get(CACHE_KEY)
+    stores = cache.get(STOREFRONT_CACHE_KEY)
     if stores is None:
-        stores = list(Store.objects.active())
+        stores = list(Store.objects.active().defer(*SECRET_FIELDS))
         seconds = clerk_settings.STORE_CACHE_SECONDS
         if seconds:
-            cache.set(CACHE_KEY, stores, seconds)
+            cache.set(STOREFRONT_CACHE_KEY, stores, seconds)
     return stores
 
 
 @receiver([post_save, post_delete], sender=Store, dispatch_uid="django_clerk.stores.forget")
 def forget_active_stores(**kwargs: Any) -> None:
-    cache.delete(CACHE_KEY)
+    """Clear the storefront's cached stores (connected to saving and deleting a store)."""
+    cache.delete(STOREFRONT_CACHE_KEY)
 
 
 def store_for_public_key(public_key: str, stores: list[Store] | None = None) -> Store | None:
     """The active store whose public key (settings or database) is ``public_key``.
 
-    Every store's key is compared, in constant time, so timing says nothing about which
-    keys exist; an empty key never matches (no "store 0 when no key was sent").
+    ``stores`` defaults to :func:`active_stores`, read now. Every store's key is compared,
+    in constant time, so timing says nothing about which keys exist; an empty key never
+    matches (no "store 0 when no key was sent").
     """
     if not public_key:
         return None
     found = None
     wanted = public_key.encode()
     for store in active_stores() if stores is None else stores:
-        candidate = store.credentials().public_key
+        candidate = store.public_key_in_force
         if candidate and hmac.compare_digest(candidate.encode(), wanted) and found is None:
             found = store
     return found
 
 
+@sensitive_variables("expected", "private_key")
 def private_key_matches(store: Store, private_key: str) -> bool:
     """Constant-time check of a private key; an unset key never matches."""
     expected = store.credentials().private_key
@@ -67,10 +91,13 @@ def private_key_matches(store: Store, private_key: str) -> bool:
 def store_for_request(request: HttpRequest | None) -> Store | None:
     """The store a storefront request is shown in: the active store whose base URL's host
     is the request's host and whose language is the active language, with looser matches
-    (host only, language only, the only/first active store) as fallbacks."""
+    (host only, language only, the only/first active store) as fallbacks.
+
+    It comes from :func:`storefront_stores`: its private key is not loaded.
+    """
     if request is not None and hasattr(request, "_clerk_store"):
         return request._clerk_store
-    stores = active_stores()
+    stores = storefront_stores()
     if not stores:
         return None
     host = request.get_host().split(":")[0].lower() if request is not None else ""

@@ -4,13 +4,32 @@ import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_verify_slots(tmp_path_factory):
+    """Test processes (pytest-xdist workers) do not share the host's token-verify slots."""
+    from django.conf import settings
+
+    lock_dir = str(tmp_path_factory.mktemp("verify-slots"))
+    settings.CLERK = {**settings.CLERK, "TOKEN_VERIFY_LOCK_DIR": lock_dir}
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached stores, tokens and feed cursors of an
-    earlier test (whose rows were rolled back) must not leak into it."""
-    cache.clear()
+    earlier test (whose rows were rolled back) must not leak into it; nor may a token-verify
+    cooldown an earlier test started."""
+    forget()
     yield
+    forget()
+
+
+def forget():
+    from django_clerk.feeds.tokens import UNREACHABLE_FILE, slots
+
     cache.clear()
+    directory = slots.host.directory()
+    if directory is not None:
+        (directory / UNREACHABLE_FILE).unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -1,9 +1,19 @@
+import pickle
+
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
 
-from django_clerk.models import Store
-from django_clerk.stores import private_key_matches, store_for_public_key, store_for_request
+from django_clerk.models import Credentials, Store
+from django_clerk.stores import (
+    STOREFRONT_CACHE_KEY,
+    active_stores,
+    private_key_matches,
+    store_for_public_key,
+    store_for_request,
+    storefront_stores,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,15 +113,80 @@ def test_store_options_decide_which_entities_go_out(make_store):
     assert not store.syncs("customers") and store.syncs("orders")
 
 
-def test_active_stores_are_cached_until_a_store_changes(make_store, django_assert_num_queries):
-    from django_clerk.stores import active_stores
-
+def test_storefront_stores_are_cached_until_a_store_changes(make_store, django_assert_num_queries):
     store = make_store(code="default")
     factory = RequestFactory()
     assert store_for_request(factory.get("/")) == store  # fills the cache
     with django_assert_num_queries(0):
-        assert store_for_request(factory.get("/")) == store
-        assert store_for_public_key("default-public") == store
+        found = store_for_request(factory.get("/"))
+        assert found == store and found.public_key_in_force == "default-public"
+        assert found.credentials().public_key == "default-public"
     store.is_active = False
-    store.save()  # clears the cache: the change applies at once
+    store.save()  # clears the cache: the change applies at once in this process
+    assert storefront_stores() == []
+
+
+def test_no_cache_holds_a_private_key(make_store, django_assert_num_queries):
+    make_store(code="default")
+    make_store(code="da", language="da")
+    stores = storefront_stores()
+    cached = cache.get(STOREFRONT_CACHE_KEY)
+    assert [s.pk for s in cached] == [s.pk for s in stores] and len(cached) == 2
+    raw = pickle.dumps(cached)
+    assert b"default-private" not in raw and b"da-private" not in raw
+    assert all("private_key" in s.get_deferred_fields() for s in cached)
+    # Reading it anyway loads it from the database, for that object only.
+    with django_assert_num_queries(1):
+        assert stores[0].credentials().private_key == "default-private"
+    assert b"default-private" not in pickle.dumps(cache.get(STOREFRONT_CACHE_KEY))
+
+
+def test_saving_a_storefront_store_keeps_its_private_key(make_store):
+    make_store(code="default")
+    cached = storefront_stores()[0]
+    cached.name = "Renamed"
+    cached.save()
+    assert Store.objects.get(code="default").private_key == "default-private"
+
+
+def test_settings_keys_are_read_live_by_cached_stores(make_store, settings):
+    store = make_store(code="default")
+    storefront_stores()
+    settings.CLERK = {**settings.CLERK, "PUBLIC_KEY": "env-public", "PRIVATE_KEY": "env-private"}
+    cached = storefront_stores()[0]
+    assert cached.public_key_in_force == "env-public"
+    assert cached.credentials().private_key == "env-private"
+    assert store_for_public_key("env-public") == store
+
+
+def test_feed_lookups_read_the_database_every_time(make_store, django_assert_num_queries):
+    store = make_store(code="default")
+    storefront_stores()
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            found = store_for_public_key("default-public")
+            assert found == store and private_key_matches(found, "default-private")
+    # Changes made elsewhere (another process: no signal here) apply to the next lookup.
+    Store.objects.filter(pk=store.pk).update(private_key="rotated-private")
+    found = store_for_public_key("default-public")
+    assert private_key_matches(found, "rotated-private")
+    assert not private_key_matches(found, "default-private")
+    Store.objects.filter(pk=store.pk).update(public_key="new-public")
+    assert store_for_public_key("default-public") is None
+    assert store_for_public_key("new-public") == store
+    Store.objects.filter(pk=store.pk).update(is_active=False)
+    assert store_for_public_key("new-public") is None
     assert active_stores() == []
+
+
+def test_credentials_load_the_private_key_only_when_read(make_store, django_assert_num_queries):
+    make_store(code="default")
+    cached = storefront_stores()[0]
+    with django_assert_num_queries(0):
+        credentials = cached.credentials()
+        assert credentials.public_key == "default-public"
+        assert "default-private" not in repr(credentials)
+    with django_assert_num_queries(1):
+        assert credentials.private_key == "default-private"
+        assert credentials.private_key == "default-private"  # loaded once
+    assert credentials == Credentials("default-public", "default-private")

@@ -82,9 +82,17 @@ class StoreAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("Data sync"), {"fields": SYNC_OPTIONS}),
         (
-            _("Data sync"),
-            {"fields": (*SYNC_OPTIONS, "legacy_auth")},
+            _("Importer authentication"),
+            {
+                "fields": ("legacy_auth",),
+                "description": _(
+                    "Clerk's importer always may sign in with the bearer token Clerk issues it. "
+                    "Keys sent in the request (query string or body) work only when this is on. "
+                    "Changes apply on the next request."
+                ),
+            },
         ),
     )
     readonly_fields = ("key_source",)

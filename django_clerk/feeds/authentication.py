@@ -1,17 +1,22 @@
 """DRF authentication of Clerk's importer, in the three generations met in the field.
 
 1. :class:`QueryKeyAuthentication`: ``?key=PUBLIC&private_key=PRIVATE`` (seed 000).
-2. :class:`BodyKeyAuthentication`: a POST whose JSON body holds both keys; only for stores
-   that allow legacy authentication (``Store.legacy_auth``).
+2. :class:`BodyKeyAuthentication`: a POST whose JSON body holds both keys.
 3. :class:`TokenAuthentication`: ``X-Clerk-Authorization: Bearer TOKEN`` plus the public
    ``key`` (JSON body or query string), the token verified with Clerk;
    :class:`FeedV2Authentication` is the same for Feed V2, where ``key`` may be left out when
    only one store is active.
 
+One rule a merchant can read in the admin: the private key is accepted in a request (query
+string or body alike) only by stores whose key-based authentication toggle
+(``Store.legacy_auth``) is on; the bearer token is always accepted.
+
 Each class returns ``None`` when its credentials are absent (the next one is tried; with
 none, the view answers 401) and raises :class:`~django_clerk.feeds.errors.BadCredentials`
 (403) when they are wrong. On success ``request.auth`` is the store the feed is rendered for.
-Keys are compared in constant time; an empty public key never selects a store.
+The stores are read from the database on every request (:func:`active_stores`), so a key
+that was rotated, removed or deactivated fails at once in every process. Keys are compared
+in constant time; an empty public key never selects a store.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication
 
 from django_clerk.feeds import tokens
@@ -57,44 +63,53 @@ def body_of(request: Any) -> Mapping[str, Any]:
     return data if isinstance(data, Mapping) else {}
 
 
+KEYS_OFF = (
+    "Authentication with the private key is off for this store; use the bearer token, "
+    "or turn on key-based authentication for the store."
+)
+
+
 def authenticated(store: Store | None, proof: bool) -> tuple[Importer, Store]:
     if store is None or not proof:
         raise BadCredentials()
     return Importer(store), store
 
 
+@sensitive_variables("private_key", "params")
+def by_private_key(params: Mapping[str, Any]) -> tuple[Importer, Store] | None:
+    """Generations 1 and 2: ``key`` and ``private_key`` in ``params``; ``None`` without a
+    private key. Refused (403) when they are wrong, or right but the store's key-based
+    authentication is off."""
+    private_key = text(params, "private_key")
+    if not private_key:
+        return None
+    store = store_for_public_key(text(params, "key"), active_stores())
+    user, store = authenticated(
+        store, store is not None and private_key_matches(store, private_key)
+    )
+    if not store.legacy_auth:
+        raise BadCredentials(KEYS_OFF)
+    return user, store
+
+
 class QueryKeyAuthentication(BaseAuthentication):
     """Generation 1: ``key`` and ``private_key`` in the query string."""
 
     def authenticate(self, request: Any) -> tuple[Importer, Store] | None:
-        params = request.query_params
-        private_key = text(params, "private_key")
-        if not private_key:
-            return None
-        store = store_for_public_key(text(params, "key"), active_stores())
-        return authenticated(store, store is not None and private_key_matches(store, private_key))
+        return by_private_key(request.query_params)
 
 
 class BodyKeyAuthentication(BaseAuthentication):
     """Generation 2: a POST with ``{"key": PUBLIC, "private_key": PRIVATE}`` in its body."""
 
     def authenticate(self, request: Any) -> tuple[Importer, Store] | None:
-        body = body_of(request)
-        private_key = text(body, "private_key")
-        if not private_key:
-            return None
-        store = store_for_public_key(text(body, "key"), active_stores())
-        user, store = authenticated(
-            store, store is not None and private_key_matches(store, private_key)
-        )
-        if not store.legacy_auth:
-            raise BadCredentials("Legacy authentication (keys in the body) is off for this store.")
-        return user, store
+        return by_private_key(body_of(request))
 
 
 class TokenAuthentication(BaseAuthentication):
     """Generation 3: the public ``key`` and ``X-Clerk-Authorization: Bearer TOKEN``."""
 
+    @sensitive_variables("header", "token")
     def authenticate(self, request: Any) -> tuple[Importer, Store] | None:
         header = request.META.get(TOKEN_HEADER)
         if header is None:
@@ -106,7 +121,7 @@ class TokenAuthentication(BaseAuthentication):
         store = self.get_store(request)
         if store is None:
             raise BadCredentials()
-        return authenticated(store, tokens.verify(store.credentials().public_key, token))
+        return authenticated(store, tokens.verify(store.public_key_in_force, token))
 
     def get_store(self, request: Any) -> Store | None:
         """The store named by ``key`` (JSON body first, then the query string)."""

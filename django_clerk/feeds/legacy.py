@@ -1,6 +1,7 @@
 """The endpoints of Clerk's platform extensions: ``product``, ``category``, ``order``,
 ``customer``, ``page``, and the service endpoints ``version``, ``plugin``, ``getconfig``,
-``setconfig`` and ``rotatekey``. All accept the three generations of authentication."""
+``setconfig`` and ``rotatekey``. All accept the bearer token, and the private key (query
+string or body) for stores whose key-based authentication is on."""
 
 from __future__ import annotations
 

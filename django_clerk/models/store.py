@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from django_clerk.absolute_urls import join_url
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping.values import join_url
 
 DEFAULT_STORE_CODE = "default"
 
@@ -26,12 +26,37 @@ SYNC_OPTIONS = (
 ENTITY_OPTIONS = {"orders": "sync_orders", "customers": "sync_customers", "pages": "sync_pages"}
 
 
-@dataclass(frozen=True)
 class Credentials:
-    """The effective key pair of a store (settings win over the database)."""
+    """The effective key pair of a store (settings win over the database).
 
-    public_key: str
-    private_key: str
+    ``private_key`` may be given as a function: it is then called on first access only, so
+    code that needs the public key alone (the storefront) never loads the private key.
+    """
+
+    __slots__ = ("_load_private", "_private_key", "public_key")
+
+    def __init__(self, public_key: str, private_key: str | Callable[[], str]) -> None:
+        self.public_key = public_key
+        self._private_key: str | None = None
+        self._load_private: Callable[[], str] | None = None
+        if callable(private_key):
+            self._load_private = private_key
+        else:
+            self._private_key = private_key
+
+    @property
+    def private_key(self) -> str:
+        if self._private_key is None:
+            assert self._load_private is not None
+            self._private_key, self._load_private = self._load_private() or "", None
+        return self._private_key
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials):
+            return NotImplemented
+        return (self.public_key, self.private_key) == (other.public_key, other.private_key)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:  # never show the private key
         return f"Credentials(public_key={self.public_key!r}, private_key='***')"
@@ -95,11 +120,13 @@ class Store(models.Model):
     sync_customers = models.BooleanField(_("sync customers"), default=False)
     sync_pages = models.BooleanField(_("sync pages"), default=True)
     legacy_auth = models.BooleanField(
-        _("allow legacy authentication"),
+        _("accept the private key in requests"),
         default=False,
         help_text=_(
-            "Accept the public and private key in a POST body, as older Clerk importers send "
-            "them. Query-string keys and the bearer token are always accepted."
+            "Let Clerk's importer sign in with the public and private key sent in the request, "
+            "in the query string (?key=...&private_key=...) or in a POST body, as older Clerk "
+            "extensions do. Off: only the bearer token that Clerk issues to its importer "
+            "(X-Clerk-Authorization) is accepted; the token is always accepted."
         ),
     )
 
@@ -119,15 +146,29 @@ class Store(models.Model):
     # -- credentials -----------------------------------------------------------------
     def credentials(self) -> Credentials:
         """The key pair in force: ``CLERK['STORES'][code]``, then top-level keys for the
-        default store, then the database."""
-        public, private = self.public_key, self.private_key
+        default store, then the database. Settings are read live, on every call.
+
+        The private key is looked up only when it is read: a store loaded without it (the
+        storefront's cached stores, see :mod:`django_clerk.stores`) loads it from the
+        database then, and only then.
+        """
+        return Credentials(self.public_key_in_force, self._private_key_in_force)
+
+    @property
+    def public_key_in_force(self) -> str:
+        """The effective public key (settings first), without touching the private key."""
+        public = self.public_key
         configured = (clerk_settings.STORES or {}).get(self.code) or {}
         if self.code == DEFAULT_STORE_CODE:
             public = clerk_settings.PUBLIC_KEY or public
-            private = clerk_settings.PRIVATE_KEY or private
-        public = configured.get("PUBLIC_KEY") or public
-        private = configured.get("PRIVATE_KEY") or private
-        return Credentials(public_key=public or "", private_key=private or "")
+        return configured.get("PUBLIC_KEY") or public or ""
+
+    def _private_key_in_force(self) -> str:
+        configured = (clerk_settings.STORES or {}).get(self.code) or {}
+        private = configured.get("PRIVATE_KEY")
+        if not private and self.code == DEFAULT_STORE_CODE:
+            private = clerk_settings.PRIVATE_KEY
+        return private or self.private_key or ""
 
     @property
     def keys_from_settings(self) -> bool:

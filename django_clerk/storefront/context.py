@@ -1,8 +1,8 @@
 """The per-request state of the storefront tags: store, options, config and page counter.
 
 :func:`storefront_for` builds one :class:`Storefront` per request (cached on it), so a page
-with many tags finds the store (from the cached active stores) and its options (one small
-query) once.
+with many tags finds the store (from the cached active stores, which hold no private key)
+and its options (one small query) once.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Storefront:
 
     @cached_property
     def public_key(self) -> str:
-        return self.store.credentials().public_key if self.store is not None else ""
+        return self.store.public_key_in_force if self.store is not None else ""
 
     @property
     def enabled(self) -> bool:

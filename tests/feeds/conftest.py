@@ -14,7 +14,8 @@ KEYS = {"default": ("pub-en", "priv-en-secret"), "da": ("pub-da", "priv-da-secre
 
 @pytest.fixture
 def shop(db: Any) -> dict[str, Store]:
-    """60 products (with variants), categories, 25 orders, 15 customers, 8 pages; two stores."""
+    """60 products (with variants), categories, 25 orders, 15 customers, 8 pages; two stores
+    that accept their private key in requests (most tests send it in the query string)."""
     call_command(
         "seed_demo",
         products=60,
@@ -30,7 +31,7 @@ def shop(db: Any) -> dict[str, Store]:
     for code, (public, private) in KEYS.items():
         store = Store.objects.get(code=code)
         store.public_key, store.private_key = public, private
-        store.is_active, store.sync_customers = True, True
+        store.is_active, store.sync_customers, store.legacy_auth = True, True, True
         store.save()
         stores[code] = store
     return stores

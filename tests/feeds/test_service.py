@@ -54,7 +54,7 @@ def test_setconfig_changes_whitelisted_options(client, en):
 
 
 def test_setconfig_refuses_keys_and_other_settings(client, en):
-    for body in ({"public_key": "x"}, {"legacy_auth": True}, {"private_key_new": "x"}):
+    for body in ({"public_key": "x"}, {"legacy_auth": False}, {"private_key_new": "x"}):
         response = post(client, "setconfig", body)
         assert response.status_code == 400
         assert response.json()["error"]["message"].startswith(next(iter(body)))
@@ -62,7 +62,7 @@ def test_setconfig_refuses_keys_and_other_settings(client, en):
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith("sync_orders:")
     en.refresh_from_db()
-    assert en.public_key == "pub-en" and en.sync_orders and not en.legacy_auth
+    assert en.public_key == "pub-en" and en.sync_orders and en.legacy_auth
 
 
 def test_setconfig_needs_post(client, en):
