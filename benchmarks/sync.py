@@ -11,14 +11,19 @@ Clerk API on 127.0.0.1, and prints:
 3. how many API calls 10,000 product updates in one transaction take to reach Clerk;
 4. 1,000 saves during a 30-second Clerk outage: after recovery, is every change in Clerk,
    in its final state;
-5. peak memory (RSS) of a ``clerk_sync`` subprocess pushing 100,000 products.
+5. peak memory (RSS) of a ``clerk_sync`` subprocess pushing every published product;
+6. serializing the whole catalogue for a push: ``clerk_sync --dry-run`` next to a full feed
+   crawl (limit 1000) of the same catalogue, in the same run, and their ratio; and real
+   pushes (``clerk_sync``) to the fake Clerk running in another process, as objects/s.
 
-    python benchmarks/sync.py [--products 100000] [--saves 2000] [--outage 30]
+    python benchmarks/sync.py [--products 20000] [--saves 2000] [--outage 30]
+    python benchmarks/sync.py --only serialization     # part 6 alone
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import random
@@ -37,9 +42,10 @@ PUBLIC, PRIVATE = "bench-public", "bench-private"
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--products", type=int, default=20_000)
     parser.add_argument("--saves", type=int, default=2000)
     parser.add_argument("--outage", type=float, default=30.0, help="seconds")
+    parser.add_argument("--only", choices=["serialization"], help="run one part only")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="clerk-bench-"))
     database_url = setup_database(workdir)
@@ -75,11 +81,15 @@ def main() -> None:
             "SYNC_BREAKER_COOLDOWN": 2.0,
             "SYNC_MAX_ATTEMPTS": 1000,  # short backoff: do not give up within the outage
         }
+        if args.only == "serialization":
+            serialization()
+            return
         deliverer = dispatch.deliverer
         save_costs(args.saves, fake, deliverer)
         many_in_one_transaction(fake, deliverer)
         outage(args.outage, fake, deliverer)
         full_sync_memory(args.products, fake, database_url)
+        serialization()
 
 
 # -- 1 and 2 ------------------------------------------------------------------------------------
@@ -305,6 +315,72 @@ def full_sync_memory(n: int, fake, database_url: str) -> None:
         f"\n5. clerk_sync of {len(fake.data['products'])} products (of {n} seeded, the "
         f"published ones): {fake.count('products', 'POST')} calls in {elapsed:.1f}s, "
         f"peak RSS {peak_mb:.0f} MB [budget < 150 MB]"
+    )
+
+
+# -- 6 ------------------------------------------------------------------------------------------
+def serialization(repeat: int = 3) -> None:
+    """``clerk_sync --dry-run`` (serializing every product for a push) next to a full feed
+    crawl of the same catalogue, and real pushes to a Clerk in another process."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from django_clerk.mapping import get_serializer
+    from django_clerk.models import Store
+    from django_clerk.stores import forget_active_stores
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.CLERK = {**settings.CLERK, "REALTIME_SYNC": False, "FEED_ALLOW_HTTP": True}
+    Store.objects.filter(code="default").update(legacy_auth=True, is_active=True)
+    forget_active_stores()
+    store = Store.objects.get(code="default")
+    total = get_serializer("products").feed_queryset(store).count()
+    client = Client()
+
+    def crawl() -> None:
+        page = 1
+        while True:
+            response = client.get(
+                "/clerk/product", {"key": PUBLIC, "private_key": PRIVATE, "page": page,
+                                   "limit": 1000},
+            )  # fmt: skip
+            assert response.status_code == 200, response.content[:200]
+            if response.content.count(b'"id":') < 1000:
+                return
+            page += 1
+
+    def dry_run() -> None:
+        call_command("clerk_sync", "--store", "default", "--entity", "products", "--dry-run",
+                     "--no-progress", stdout=io.StringIO())  # fmt: skip
+
+    crawl()  # warm up both
+    dry_run()
+    crawls, dry_runs = [], []
+    for _ in range(repeat):  # interleaved: load on the machine hits both alike
+        started = time.perf_counter()
+        crawl()
+        crawls.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        dry_run()
+        dry_runs.append(time.perf_counter() - started)
+    feed, push = statistics.median(crawls), statistics.median(dry_runs)
+    print(
+        f"\n6. {total} products: clerk_sync --dry-run {push:.2f}s, full feed crawl "
+        f"{feed:.2f}s, ratio {push / feed:.2f}x [target <= 1.5x]"
+    )
+    remote = RemoteFake()
+    try:
+        remote.use()
+        started = time.perf_counter()
+        call_command("clerk_sync", "--store", "default", "--entity", "products",
+                     "--no-progress", stdout=io.StringIO())  # fmt: skip
+        elapsed = time.perf_counter() - started
+    finally:
+        remote.stop()
+    print(
+        f"   clerk_sync pushing {total} products to a Clerk in another process: "
+        f"{elapsed:.2f}s, {total / elapsed:,.0f} objects/s"
     )
 
 

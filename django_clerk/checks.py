@@ -14,6 +14,10 @@
 ``django_clerk.E011``     ``Meta.modified_field``/``Meta.date_field`` is not a field of the model
 ``django_clerk.E012``     ``Meta.in_stock_filter`` does not apply to the model
 ``django_clerk.E013``     ``CLERK["BASE_URL"]`` is not an absolute http(s) URL
+``django_clerk.I014``     a serializer renders from model instances (names the field that
+                          needs them and what to declare instead); info only
+``django_clerk.E015``     two fields of a serializer emit the same output key (e.g.
+                          ``PricesField`` and ``VariantsField`` both emit ``price``)
 ``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
 ``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
 ========================  ==============================================================
@@ -25,7 +29,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Info, register
 from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
@@ -33,6 +37,7 @@ from django.db.models import Q
 from django_clerk import ENTITIES
 from django_clerk.conf import DEFAULTS, clerk_settings
 from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
+from django_clerk.feeds import url_checks  # noqa: F401 (registers)
 from django_clerk.storefront import checks as storefront_checks  # noqa: F401 (registers)
 
 NUMERIC_RANGES: dict[str, tuple[float, float]] = {
@@ -42,7 +47,12 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "FEED_DEFAULT_LIMIT": (1, 1000),
     "FEED_MAX_LIMIT": (1, 1000),
     "TOKEN_CACHE_SECONDS": (0, 3600),
+    "TOKEN_REJECT_CACHE_SECONDS": (0, 3600),
+    "TOKEN_VERIFY_TIMEOUT": (0.1, 60),
+    "TOKEN_VERIFY_CONCURRENCY": (1, 1000),
+    "TOKEN_VERIFY_COOLDOWN": (0, 3600),
     "STORE_CACHE_SECONDS": (0, 3600),
+    "FEED_CURSOR_IDLE_SECONDS": (60, 7 * 86400),
     "SYNC_BATCH_SIZE": (1, 1000),
     "SYNC_MAX_ATTEMPTS": (1, 1000),
 }
@@ -173,6 +183,7 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
                     id="django_clerk.E011",
                 )
             )
+    errors.extend(_check_sources(where, serializer))
     condition = getattr(meta, "in_stock_filter", None)
     if condition is not None:
         try:
@@ -187,6 +198,38 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
                 )
             )
     return errors
+
+
+def _check_sources(where: str, serializer: Any) -> list[CheckMessage]:
+    """E015: output keys two fields emit; I014: the serializer renders from instances."""
+    from django_clerk.mapping.plans import plan_for
+
+    found: list[CheckMessage] = []
+    for key, earlier, later in serializer.output_key_clashes():
+        found.append(
+            Error(
+                f"{where}: fields {earlier!r} and {later!r} both emit {key!r}.",
+                hint=(
+                    "Keep one: e.g. VariantsField(price=None) keeps the product's own price, "
+                    "VariantsField(override_price=True) replaces price and price_excl_tax "
+                    "with the cheapest variant's."
+                ),
+                obj=serializer,
+                id="django_clerk.E015",
+            )
+        )
+    plan = plan_for(serializer)
+    if not plan.rows:
+        found.append(
+            Info(
+                f"{where} renders from model instances, not values() rows: {plan.reason}.",
+                hint="Feeds, pushes and the health check are faster from rows; see "
+                "docs/mapping.md, 'Reads and sources'.",
+                obj=serializer,
+                id="django_clerk.I014",
+            )
+        )
+    return found
 
 
 def _check_stores(stores: Any) -> list[CheckMessage]:

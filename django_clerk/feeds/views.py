@@ -10,22 +10,20 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from django_clerk.conf import clerk_settings
-from django_clerk.feeds import crawls
+from django_clerk.feeds import reporting
 from django_clerk.feeds.authentication import WWW_AUTHENTICATE
-from django_clerk.feeds.compiler import Fallback, FeedPlan, plan_for
+from django_clerk.feeds.crawls import CrawlPage, crawl_scope
 from django_clerk.feeds.errors import exception_handler
 from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
-from django_clerk.feeds.pagination import KeysetPagination, Window, digest
+from django_clerk.feeds.pagination import KeysetPagination, Window, key_text
+from django_clerk.feeds.parsers import FeedFormParser, FeedJSONParser
 from django_clerk.feeds.renderers import FeedContentNegotiation, JSONRenderer
-from django_clerk.feeds.rendering import render_objects
-from django_clerk.feeds.validation import check_items
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import Policy, Renderer, get_serializer
 from django_clerk.models import Store
 
 logger = logging.getLogger("django_clerk.feeds")
@@ -45,10 +43,24 @@ class FeedAPIView(APIView):
 
     permission_classes: ClassVar[list] = [HasStore]
     renderer_classes: ClassVar[list] = [JSONRenderer]
-    parser_classes: ClassVar[list] = [JSONParser, FormParser]
+    parser_classes: ClassVar[list] = [FeedJSONParser, FeedFormParser]
     content_negotiation_class = FeedContentNegotiation
     throttle_classes: ClassVar[list] = []
     pretty = False
+    #: The exception handler leaves an unexpected exception for :meth:`dispatch` to report.
+    reports_unexpected = True
+    unexpected_exception: BaseException | None = None
+
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """DRF's request; Django's carries the filter that keeps secrets out of reports."""
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        reporting.install(request, drf_request)
+        return drf_request
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """DRF's dispatch, the response rendered within it: any failure is a JSON 500, and
+        error responses are logged without the request's secrets."""
+        return reporting.respond_safely(self, super().dispatch, request, *args, **kwargs)
 
     def perform_authentication(self, request: Any) -> None:
         # An unsupported method is 405 before credentials are looked at.
@@ -105,47 +117,48 @@ class EntityFeedView(FeedAPIView):
         queryset = self.filter_backend().filter_queryset(
             request, serializer.feed_queryset(self.store), self
         )
-        plan = plan_for(serializer)
+        objects = Renderer(serializer, self.store, policy=Policy.SKIP, logger=logger)
         filters = {name: self.params[name] for name in TIME_PARAMETERS if name in self.params}
-        updated = self.store.updated_at.timestamp() if self.store.updated_at else 0
-        self.cursor_scope = (
-            f"{self.protocol}:{self.store.pk}:{updated}:{self.entity}:{digest(filters)}"
-        )
-        self.incremental = "modified_after" in filters
-        source = plan.queryset(queryset, self.store) if plan is not None else queryset
-        if self.window.limit is None:
-            return self.stream(source, queryset, plan)
+        source = objects.source_queryset(queryset)
         started = time.perf_counter()
+        self.crawl = CrawlPage(
+            crawl_scope(
+                request,
+                self.params,
+                protocol=self.protocol,
+                store=self.store,
+                entity=self.entity,
+                filters=filters,
+            ),
+            self.store,
+            self.entity,
+            self.protocol,
+            offset=self.window.offset,
+            incremental="modified_after" in filters,
+            positioned=self.window.limit is not None,
+        )
+        if self.window.limit is None:
+            return self.stream(source, objects)
         items = self.paginator.paginate_queryset(source, request, view=self)
-        data = self.render_page(items, queryset, plan)
-        self.record(len(data), time.perf_counter() - started)
+        data = self.render_page(items, source, objects)
+        self.crawl.record(
+            limit=self.window.limit,
+            items=len(items),
+            last_key=key_text(items[-1]) if items else None,
+            duration=time.perf_counter() - started,
+        )
         return Response(data)
 
     def entity_enabled(self, store: Store) -> bool:
         """Whether the store's options let this entity out (customers also need emails)."""
         return store.syncs(self.entity)
 
-    def render_page(self, items: list[Any], queryset: QuerySet, plan: FeedPlan | None) -> list:
-        """Clerk objects for one page of rows (compiled plan) or model instances (DRF path)."""
-        if plan is not None and items:
-            try:
-                data = plan.render(items, self.store, queryset.db)
-            except Fallback as exc:
-                plan.usable = False
-                logger.info("%s feed switches to the DRF path: %s", self.entity, exc)
-            except Exception:  # data the plan cannot render: let DRF tell what is wrong
-                logger.warning("%s feed page re-rendered by DRF", self.entity, exc_info=True)
-            else:
-                check_items(self.entity, data)
-                return data
-            items = list(queryset.filter(pk__in=[row["pk"] for row in items]))
-        data = render_objects(self.serializer_class, items, self.store)
-        check_items(self.entity, data)
-        return data
+    def render_page(self, items: list[Any], source: QuerySet, objects: Renderer) -> list:
+        """Clerk objects for one page of rows or instances: a field that raises is left out
+        of its object, broken objects are served and logged (see ``Policy.SKIP``)."""
+        return objects.render(items, source.db).items
 
-    def stream(
-        self, source: QuerySet, queryset: QuerySet, plan: FeedPlan | None
-    ) -> StreamingHttpResponse:
+    def stream(self, source: QuerySet, objects: Renderer) -> StreamingHttpResponse:
         """The whole feed (``limit=all``), rendered and sent in keyset chunks."""
         renderer = self.request.accepted_renderer
         size = clerk_settings.FEED_MAX_LIMIT
@@ -154,27 +167,16 @@ class EntityFeedView(FeedAPIView):
             started, total = time.perf_counter(), 0
             try:
                 for items in self.paginator.chunks(source, size, self.window.offset):
-                    data = self.render_page(items, queryset, plan)
+                    data = self.render_page(items, source, objects)
                     total += len(data)
                     yield data
             except Exception:  # the status is sent already: log, and end the stream short
                 logger.exception("%s feed export failed after %d items", self.entity, total)
                 return
-            self.record(total, time.perf_counter() - started)
+            self.crawl.record(
+                limit=None, items=total, last_key=None, duration=time.perf_counter() - started
+            )
 
         return StreamingHttpResponse(
             renderer.stream(pages(), self.pretty), content_type=renderer.media_type
-        )
-
-    def record(self, items: int, duration: float) -> None:
-        crawls.record_page(
-            self.store,
-            self.entity,
-            self.protocol,
-            self.cursor_scope,
-            offset=self.window.offset,
-            limit=self.window.limit,
-            items=items,
-            duration=duration,
-            incremental=self.incremental,
         )

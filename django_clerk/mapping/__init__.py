@@ -3,7 +3,7 @@
 from django_clerk import mapping
 
 class ProductSerializer(mapping.ProductSerializer):
-    url = mapping.AbsoluteURLField()
+    url = mapping.AbsoluteURLField(view_name="shop:product", lookup_field="slug")
     image = mapping.ImageURLField(source="image_path")
     categories = mapping.IdListField()
 
@@ -16,16 +16,18 @@ class ProductSerializer(mapping.ProductSerializer):
 from django_clerk.mapping.fields import (
     AbsoluteURLField,
     ClerkField,
+    ExpressionField,
     IdListField,
     ImageURLField,
-    OrderLinesField,
     PriceField,
-    PricesField,
     TimestampField,
     TranslatedField,
-    VariantsField,
 )
+from django_clerk.mapping.plans import plan_for
+from django_clerk.mapping.reads import ManyRead, ReadContext, Reads
 from django_clerk.mapping.registry import entities_for_model, get_serializer, mapped_entities
+from django_clerk.mapping.rendering import Policy, Rendered, Renderer
+from django_clerk.mapping.rollups import OrderLinesField, PricesField, VariantsField
 from django_clerk.mapping.serializers import (
     CategorySerializer,
     ClerkSerializer,
@@ -44,14 +46,21 @@ __all__ = [
     "ClerkField",
     "ClerkSerializer",
     "CustomerSerializer",
+    "ExpressionField",
     "IdListField",
     "ImageURLField",
+    "ManyRead",
     "OrderLinesField",
     "OrderSerializer",
     "PageSerializer",
+    "Policy",
     "PriceField",
     "PricesField",
     "ProductSerializer",
+    "ReadContext",
+    "Reads",
+    "Rendered",
+    "Renderer",
     "TimestampField",
     "TranslatedField",
     "VariantsField",
@@ -59,6 +68,7 @@ __all__ = [
     "entities_for_model",
     "get_serializer",
     "mapped_entities",
+    "plan_for",
     "problems",
     "to_timestamp",
     "validate",

@@ -1,33 +1,47 @@
 """Serializer fields for Clerk's value rules: absolute URLs, timestamps, prices, id lists,
-translations, variant roll-ups and order lines.
+translations and computed values (roll-ups are in :mod:`django_clerk.mapping.rollups`).
 
-All are DRF fields, read-only. The serializer's context carries the ``store`` the output is
-rendered for (its base URL and language).
+All are DRF fields, read-only. Each separates *reading* from *converting*: ``get_attribute``
+builds the field's attribute from a model instance, :meth:`ClerkField.reads` declares the
+``values()`` columns, many relations and annotations that build the very same attribute from
+a row, and ``to_representation`` converts it, whichever source produced it. The serializer's
+context carries the ``store`` the output is rendered for (its base URL and language).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import translation
 from rest_framework import serializers
 
-from django_clerk.mapping.values import clerk_value, join_url, to_timestamp
+from django_clerk.absolute_urls import UrlTemplate, joiner
+from django_clerk.mapping.reads import (
+    ReadContext,
+    Reads,
+    column_path,
+    model_field,
+    plain_column,
+    read_column_path,
+    read_many,
+)
+from django_clerk.mapping.values import clerk_value, to_timestamp
 
 
-def _all(value: Any) -> Iterable[Any]:
+def related_objects(value: Any) -> Iterable[Any]:
     """Iterate a related manager through its prefetch cache, or a plain iterable."""
     if value is None:
         return ()
     return value.all() if hasattr(value, "all") else value
 
 
-def _resolve(obj: Any, path: str) -> Any:
+def resolve(obj: Any, path: str) -> Any:
     """Follow a dotted attribute path; call callables; ``None`` on a missing link."""
     for part in path.split("."):
         if obj is None:
@@ -39,13 +53,24 @@ def _resolve(obj: Any, path: str) -> Any:
 
 
 class ClerkField(serializers.Field):
-    """Base of the read-only Clerk fields."""
+    """Base of the read-only Clerk fields.
+
+    A field class of your own declares what it reads by implementing :meth:`reads` (and
+    :meth:`output_keys` when it merges several keys into the object); without it, a field
+    that overrides ``get_attribute`` makes its serializer render from model instances.
+    """
 
     #: A merge field returns a dict whose keys are added to the object (e.g. ``variant_*``).
     merge = False
     #: Whether a missing value (``None``) still goes through ``to_representation`` (a field
     #: with a default of its own); otherwise the key is left out.
     renders_none = False
+    #: Output keys this (merge) field may replace when an earlier field emits them too; a
+    #: ``None`` value for such a key removes the earlier one (a pair stays consistent).
+    replaces: frozenset[str] = frozenset()
+    #: Set by a class whose ``to_representation`` already gives Clerk's value types (no
+    #: ``clerk_value`` pass needed); read on the exact class only, not inherited.
+    clean_output = False
 
     #: The arguments of DRF's ``Field``; ModelSerializer also passes type-specific ones
     #: (``max_digits``, ``max_length``...) to the fields it builds, which output ignores.
@@ -58,34 +83,73 @@ class ClerkField(serializers.Field):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
+    def reads(self, context: ReadContext) -> Reads | None:
+        """How this field's attribute is built from a ``values()`` row, or ``None`` when it
+        needs a model instance. By default: DRF's ``source``, when it names a column (across
+        foreign keys) and the field keeps DRF's ``get_attribute``."""
+        if type(self).get_attribute is not serializers.Field.get_attribute:
+            return None
+        attrs = list(self.source_attrs or [])
+        return read_column_path(self, context.model, attrs) if attrs else None
+
+    def output_keys(self) -> list[str]:
+        """The keys this field puts in the object."""
+        return [self.field_name]
+
+    def annotations(self) -> dict[str, Any]:
+        """Annotations the queryset needs for this field (``{name: expression}``)."""
+        return {}
+
     @property
     def store(self) -> Any:
         return self.context.get("store")
 
     def absolute(self, path: str) -> str:
-        """``path`` made absolute against the store's base URL (computed once per render)."""
+        """``path`` made absolute against the store's base URL (bound once per render)."""
         if not path:
             return path
-        context = self.context
-        base = context.get("_base_url")
-        if base is None:
-            store = context.get("store")
-            base = context["_base_url"] = store.get_base_url() if store is not None else ""
-        return join_url(base, path)
+        join = self.__dict__.get("_join")
+        if join is None:  # a bound field serves one store: bind its base URL once
+            store = self.context.get("store")
+            join = self.__dict__["_join"] = joiner(
+                store.get_base_url() if store is not None else ""
+            )
+        return join(path)
 
 
 class AbsoluteURLField(ClerkField):
-    """An absolute URL: from a path attribute, or ``get_absolute_url()`` by default.
+    """An absolute URL, declared one of three ways:
 
-    ``url = AbsoluteURLField()`` calls ``obj.get_absolute_url()``;
-    ``url = AbsoluteURLField(source="permalink")`` reads a path or URL attribute.
+    - ``AbsoluteURLField(view_name="shop:product", lookup_field="slug")`` reverses the URL
+      pattern with the object's ``slug`` (as DRF's ``HyperlinkedIdentityField``;
+      ``lookup_url_kwarg`` defaults to ``lookup_field``): reads one column;
+    - ``AbsoluteURLField(source="permalink")`` reads a path or URL column;
+    - ``AbsoluteURLField()`` calls ``obj.get_absolute_url()``: needs model instances.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("source", "get_absolute_url")
+    clean_output = True
+
+    def __init__(
+        self,
+        *,
+        view_name: str | None = None,
+        lookup_field: str = "pk",
+        lookup_url_kwarg: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.view_name = view_name
+        self.lookup_field = lookup_field
+        self.lookup_url_kwarg = lookup_url_kwarg or lookup_field
+        kwargs.setdefault("source", lookup_field if view_name else "get_absolute_url")
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str | None:
+        if self.view_name:
+            url = self.__dict__.get("_url")
+            if url is None:  # reversed once per render, with a placeholder for the value
+                template = UrlTemplate(str(self.view_name), self.lookup_url_kwarg)
+                url = self.__dict__["_url"] = template.absolute(self.absolute)
+            return url(value)
         return self.absolute(str(value)) if value else None
 
 
@@ -94,9 +158,14 @@ class ImageURLField(ClerkField):
 
     A bare relative path such as ``products/1.jpg`` is taken as relative to
     ``MEDIA_URL`` (or ``prefix`` when given); absolute URLs and ``/paths`` pass as they are.
+    A file's URL is its storage's ``url(name)``, from an instance and from a row alike.
     """
 
-    def __init__(self, *, prefix: str | None = None, default_image: str | None = None, **kwargs):
+    clean_output = True
+
+    def __init__(
+        self, *, prefix: str | None = None, default_image: str | None = None, **kwargs: Any
+    ) -> None:
         self.prefix = prefix
         self.default_image = default_image
         self.renders_none = bool(default_image)
@@ -104,16 +173,52 @@ class ImageURLField(ClerkField):
             kwargs.setdefault("default", None)  # a missing link ("photo.file" of None) too
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
         if isinstance(value, FieldFile):
-            value = value.url if value else None
+            return value.storage.url(value.name) if value else None
+        return value
+
+    def reads(self, context: ReadContext) -> Reads | None:
+        attrs = list(self.source_attrs or [])
+        found = column_path(context.model, attrs, files=True) if attrs else None
+        if found is None:
+            return None
+        target = context.model
+        for attr in attrs[:-1]:
+            target = model_field(target, attr).related_model
+        file_field = model_field(target, attrs[-1])
+        plain = (
+            read_column_path(self, context.model, attrs)
+            if plain_column(target, attrs[-1])
+            else None
+        )
+        if plain is not None:
+            return plain
+        storage = file_field.storage
+        column, links = found
+
+        def read(row: dict[str, Any]) -> Any:
+            for link in links:
+                if row[link] is None:
+                    return None
+            name = row[column]
+            return storage.url(name) if name else None
+
+        return Reads(read, [column, *links])
+
+    def to_representation(self, value: Any) -> str | None:
         if not value:
             value = self.default_image
             if not value:
                 return None
         value = str(value)
         if "://" not in value and not value.startswith("/"):
-            prefix = self.prefix if self.prefix is not None else (settings.MEDIA_URL or "/")
+            prefix = self.__dict__.get("_prefix")
+            if prefix is None:  # MEDIA_URL read once per render
+                prefix = self.__dict__["_prefix"] = (
+                    self.prefix if self.prefix is not None else (settings.MEDIA_URL or "/")
+                )
             value = f"{prefix}{value}" if prefix.endswith("/") else f"{prefix}/{value}"
             if not value.startswith("/") and "://" not in value:
                 value = "/" + value
@@ -122,6 +227,8 @@ class ImageURLField(ClerkField):
 
 class TimestampField(ClerkField):
     """A ``datetime`` or ``date`` as a UNIX timestamp (int)."""
+
+    clean_output = True
 
     def to_representation(self, value: Any) -> int | None:
         if value is None:
@@ -134,6 +241,8 @@ class TimestampField(ClerkField):
 class PriceField(ClerkField):
     """A price (Decimal, int or str) as a float rounded to ``decimals`` places."""
 
+    clean_output = True
+
     def __init__(self, *, decimals: int = 2, **kwargs: Any) -> None:
         self.decimals = decimals
         super().__init__(**kwargs)
@@ -145,201 +254,125 @@ class PriceField(ClerkField):
 class IdListField(ClerkField):
     """The ids of related objects (many-to-many, reverse foreign key): ``[3, 7]``.
 
-    Reads the prefetch cache; the serializer prefetches the relation automatically.
+    The attribute is the list of ids: one query per page reads them from rows; from
+    instances, the relation is prefetched automatically.
     """
+
+    clean_output = True
 
     def __init__(self, *, id_attribute: str = "pk", **kwargs: Any) -> None:
         self.id_attribute = id_attribute
         super().__init__(**kwargs)
 
+    def get_attribute(self, instance: Any) -> Any:
+        related = super().get_attribute(instance)
+        if related is None:
+            return None
+        return [getattr(obj, self.id_attribute) for obj in related_objects(related)]
+
+    def reads(self, context: ReadContext) -> Reads | None:
+        attrs = list(self.source_attrs or [])
+        many = read_many(context.model, attrs[0], [self.id_attribute]) if len(attrs) == 1 else None
+        return None if many is None else Reads(itemgetter(many.key), many=[many])
+
     def to_representation(self, value: Any) -> list[Any]:
-        attr = self.id_attribute
-        return [clerk_value(getattr(obj, attr)) for obj in _all(value)]
+        kind = value[0].__class__ if value else None
+        if kind is int or kind is str:  # the ids of one relation share their column's type
+            return [v for v in value if v is not None]
+        return [clerk_value(v) for v in value if v is not None]
 
 
 class TranslatedField(ClerkField):
     """Text in the store's language, for shops that keep translations in columns.
 
     ``name = TranslatedField()`` reads ``name_da`` in a Danish store (``name_pt_br`` for
-    ``pt-br``) and falls back to ``name`` when that is empty or missing. Projects using
-    django-modeltranslation or django-parler need nothing: serialization already runs inside
-    ``translation.override(store language)``, so their descriptors answer in that language.
+    ``pt-br``, then ``name_pt``) and falls back to ``name`` when that is empty or missing.
+    The attribute is the tuple of those values (the language's, then ``name``). Projects
+    using django-modeltranslation or django-parler need nothing: serialization already runs
+    inside ``translation.override(store language)``, so their descriptors answer in it.
     """
 
-    def __init__(self, attribute: str | None = None, *, pattern: str = "{attribute}_{lang}", **kw):
+    clean_output = True
+
+    def __init__(
+        self, attribute: str | None = None, *, pattern: str = "{attribute}_{lang}", **kw: Any
+    ) -> None:
         self.attribute = attribute
         self.pattern = pattern
         kw["source"] = "*"
         super().__init__(**kw)
 
-    def to_representation(self, instance: Any) -> Any:
+    def candidates(self, language: str) -> list[str]:
+        """The attributes holding the text in ``language``, most specific first."""
+        if language == settings.LANGUAGE_CODE:
+            return []
         attribute = self.attribute or self.field_name
+        names = [self.pattern.format(attribute=attribute, lang=language.replace("-", "_"))]
+        if "-" in language:  # "pt-br" falls back to "pt"
+            names.append(self.pattern.format(attribute=attribute, lang=language.split("-")[0]))
+        return names
+
+    def get_attribute(self, instance: Any) -> tuple[Any, ...]:
         language = translation.get_language() or settings.LANGUAGE_CODE
-        if language != settings.LANGUAGE_CODE:
-            translated = getattr(
-                instance,
-                self.pattern.format(attribute=attribute, lang=language.replace("-", "_")),
-                None,
-            )
-            if not translated and "-" in language:  # "pt-br" falls back to "pt"
-                short = language.split("-")[0]
-                translated = getattr(
-                    instance, self.pattern.format(attribute=attribute, lang=short), None
-                )
-            if translated:
-                return str(translated)
-        value = getattr(instance, attribute)
-        return None if value is None else clerk_value(value)
+        names = self.candidates(language)
+        values = tuple(getattr(instance, name, None) for name in names)
+        return (*values, getattr(instance, self.attribute or self.field_name))
 
-
-def excl_tax(price: float, tax_rate: float) -> float:
-    return round(price / (1 + tax_rate), 2)
-
-
-def incl_tax(price: float, tax_rate: float) -> float:
-    return round(price * (1 + tax_rate), 2)
-
-
-class PricesField(ClerkField):
-    """Prices with and without tax: ``price``, ``price_excl_tax``, ``list_price``,
-    ``list_price_excl_tax`` and ``tax_rate`` (a fraction: 0.25 for 25%).
-
-    ``prices = PricesField(price="price", list_price="list_price", tax_rate="tax_rate")``;
-    ``includes_tax=False`` when the shop stores net prices. ``tax_rate`` may also be a number.
-    """
-
-    merge = True
-
-    def __init__(
-        self,
-        *,
-        price: str = "price",
-        list_price: str | None = "list_price",
-        tax_rate: str | float | Decimal | None = "tax_rate",
-        includes_tax: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        self.price_attr, self.list_price_attr = price, list_price
-        self.tax_rate = tax_rate
-        self.includes_tax = includes_tax
-        kwargs["source"] = "*"
-        super().__init__(**kwargs)
-
-    def _rate(self, instance: Any) -> float | None:
-        if self.tax_rate is None:
+    def reads(self, context: ReadContext) -> Reads | None:
+        model = context.model
+        base = plain_column(model, self.attribute or self.field_name)
+        if base is None:
             return None
-        rate = (
-            _resolve(instance, self.tax_rate) if isinstance(self.tax_rate, str) else self.tax_rate
-        )
-        return None if rate is None else float(rate)
+        columns: list[str | None] = []
+        for name in self.candidates(context.language):
+            column = plain_column(model, name)
+            if column is None and hasattr(model, name):
+                return None  # a property or method: only an instance can answer
+            columns.append(column.attname if column is not None else None)
+        # An attribute the model does not have reads as None, from an instance too.
+        names = [*(c for c in columns if c is not None), base.attname]
+        if len(names) == 1:
+            only = names[0]
+            return Reads(lambda row: (row[only],), names)
+        return Reads(itemgetter(*names), names)
 
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        rate = self._rate(instance)
-        out: dict[str, Any] = {}
-        for name, attr in (("price", self.price_attr), ("list_price", self.list_price_attr)):
-            raw = _resolve(instance, attr) if attr else None
-            if raw is None:
-                continue
-            out.update(price_pair(name, float(raw), rate, self.includes_tax))
-        if rate is not None:
-            out["tax_rate"] = rate
-        if "list_price" in out:
-            out["on_sale"] = out["price"] < out["list_price"]
-        return out
-
-
-def price_pair(
-    name: str, amount: float, rate: float | None, includes_tax: bool
-) -> dict[str, float]:
-    """``{name: gross, name_excl_tax: net}`` from one amount (no net without a rate)."""
-    if rate is None:
-        return {name: round(amount, 2)}
-    if includes_tax:
-        return {name: round(amount, 2), f"{name}_excl_tax": excl_tax(amount, rate)}
-    return {name: incl_tax(amount, rate), f"{name}_excl_tax": round(amount, 2)}
+    def to_representation(self, value: tuple[Any, ...]) -> Any:
+        *translated, base = value
+        for text in translated:
+            if text:
+                return str(text)
+        return None if base is None else clerk_value(base)
 
 
-class VariantsField(ClerkField):
-    """Roll variants up into their parent product.
+class ExpressionField(ClerkField):
+    """A value the database computes, read from an annotation by both sources::
 
-    The parent gets the cheapest variant's ``price`` (and ``price_excl_tax`` when a tax rate
-    is known) and one ``variant_<name>`` list per entry of ``attributes``::
+        in_stock = mapping.ExpressionField(Q(stock__gt=0), output=bool)
+        price = mapping.ExpressionField(F("price_cents") / 100.0, output=float)
 
-        variants = VariantsField(
-            source="variants",
-            attributes={"ids": "pk", "skus": "sku", "prices": "price", "stocks": "stock"},
-            price="price", tax_rate="tax_rate",
-        )
-
-    ``tax_rate`` is read from the parent. A product without variants keeps its own price.
-    The relation is prefetched automatically.
+    ``output`` (``bool``, ``int``, ``float`` or ``str``) converts the value; without it the
+    value follows Clerk's value rules. A ``Q`` condition is a boolean expression.
     """
 
-    merge = True
-
-    def __init__(
-        self,
-        *,
-        attributes: dict[str, str] | None = None,
-        price: str | None = "price",
-        tax_rate: str | float | None = None,
-        includes_tax: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        self.attributes = attributes or {"ids": "pk", "prices": "price"}
-        self.price_attr = price
-        self.tax_rate = tax_rate
-        self.includes_tax = includes_tax
+    def __init__(self, expression: Any, *, output: type | None = None, **kwargs: Any) -> None:
+        if isinstance(expression, Q):
+            expression = ExpressionWrapper(expression, output_field=BooleanField())
+        self.expression = expression
+        self.output = output
         super().__init__(**kwargs)
+
+    @property
+    def annotation(self) -> str:
+        return f"clerk_{self.field_name}"
+
+    def annotations(self) -> dict[str, Any]:
+        return {self.annotation: self.expression}
 
     def get_attribute(self, instance: Any) -> Any:
-        # Keep the parent at hand for its tax rate.
-        return instance, super().get_attribute(instance)
+        return getattr(instance, self.annotation)
 
-    def to_representation(self, value: tuple[Any, Any]) -> dict[str, Any]:
-        parent, related = value
-        variants = list(_all(related))
-        if not variants:
-            return {}
-        out: dict[str, Any] = {}
-        for key, attr in self.attributes.items():
-            out[f"variant_{key}"] = [clerk_value(_resolve(v, attr)) for v in variants]
-        if self.price_attr:
-            prices = [_resolve(v, self.price_attr) for v in variants]
-            prices = [float(p) for p in prices if p is not None]
-            if prices:
-                rate: Any = self.tax_rate
-                if isinstance(rate, str):
-                    rate = _resolve(parent, rate)
-                rate = None if rate is None else float(rate)
-                out.update(price_pair("price", min(prices), rate, self.includes_tax))
-        return out
+    def reads(self, context: ReadContext) -> Reads | None:
+        return Reads(itemgetter(self.annotation), annotations=self.annotations())
 
-
-class OrderLinesField(ClerkField):
-    """An order's lines as Clerk wants them: ``[{"id", "quantity", "price"}]``.
-
-    ``products = OrderLinesField(source="lines", product="product_id", quantity="quantity",
-    price="unit_price")``; ``price`` is the unit price. The relation is prefetched.
-    """
-
-    def __init__(
-        self,
-        *,
-        product: str = "product_id",
-        quantity: str = "quantity",
-        price: str = "price",
-        **kwargs: Any,
-    ) -> None:
-        self.product_attr, self.quantity_attr, self.price_attr = product, quantity, price
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": clerk_value(_resolve(line, self.product_attr)),
-                "quantity": int(_resolve(line, self.quantity_attr)),
-                "price": round(float(_resolve(line, self.price_attr)), 2),
-            }
-            for line in _all(value)
-        ]
+    def to_representation(self, value: Any) -> Any:
+        return clerk_value(value) if self.output is None else self.output(value)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django_clerk.mapping.registry import get_serializer
-from django_clerk.mapping.validation import ClerkDataError, problems
+from django_clerk.mapping.rendering import Policy, Renderer
+from django_clerk.mapping.validation import ClerkDataError
 
 CHUNK = 1000
 
@@ -35,35 +36,25 @@ class HealthReport:
 
 
 def check_entity(store: Any, entity: str, *, examples: int = 10) -> HealthReport | None:
-    """Serialize ``store``'s whole feed of ``entity`` in chunks and collect every problem;
-    ``None`` when the entity is not mapped. Memory stays flat: chunks of primary keys."""
+    """Render ``store``'s whole feed of ``entity`` page by page and collect every problem
+    (fields that raise, broken rules); ``None`` when the entity is not mapped. Memory stays
+    flat: keyset pages of primary keys."""
     serializer = get_serializer(entity)
     if serializer is None:
         return None
     report = HealthReport(store=store, entity=entity)
-    for objects in _chunks(serializer.feed_queryset(store)):
-        for item in _serialize(serializer, objects, store):
+    renderer = Renderer(serializer, store, policy=Policy.COLLECT, validate=True)
+    source = renderer.source_queryset(serializer.feed_queryset(store))
+    for page in _chunks(source):
+        rendered = renderer.render(page, source.db)
+        for index in range(len(rendered.items)):
             report.checked += 1
-            found = item if isinstance(item, list) else problems(entity, item)
+            found = rendered.problems.get(index)
             if found:
                 report.broken += 1
                 report.by_field.update(p.field for p in found)
                 report.examples.extend(found[: max(0, examples - len(report.examples))])
     return report
-
-
-def _serialize(serializer: Any, objects: list[Any], store: Any) -> Iterator[Any]:
-    """Each object's output, or its problems when it cannot be serialized at all."""
-    try:
-        yield from serializer.serialize(objects, store, validate=False)
-        return
-    except Exception:  # some object's field raises: find which, object by object
-        pass
-    for obj in objects:
-        try:
-            yield serializer.serialize([obj], store, validate=False)[0]
-        except Exception as exc:
-            yield [ClerkDataError(serializer.entity, obj.pk, "?", f"cannot be built: {exc}")]
 
 
 def _chunks(queryset: Any) -> Iterator[list[Any]]:
@@ -74,4 +65,8 @@ def _chunks(queryset: Any) -> Iterator[list[Any]]:
         if not objects:
             return
         yield objects
-        last = objects[-1].pk
+        last = pk_of(objects[-1])
+
+
+def pk_of(item: Any) -> Any:
+    return item["pk"] if isinstance(item, dict) else item.pk

@@ -22,14 +22,24 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from django.utils import translation
 from rest_framework import serializers
-from rest_framework.fields import SkipField
 
-from django_clerk.conf import clerk_settings
 from django_clerk.mapping import fields as clerk_fields
-from django_clerk.mapping.validation import REQUIRED, validate
-from django_clerk.mapping.values import clerk_value
+from django_clerk.mapping.plans import (
+    SerializerPlan,
+    plan_for,
+    planned_representation,
+    readable_fields,
+)
+from django_clerk.mapping.rendering import (
+    Policy,
+    Renderer,
+    field_steps,
+    instance_reader,
+    render_objects,
+    run_steps,
+)
+from django_clerk.mapping.validation import REQUIRED
 
 
 class ClerkSerializer(serializers.ModelSerializer):
@@ -79,7 +89,12 @@ class ClerkSerializer(serializers.ModelSerializer):
 
     @classmethod
     def optimize_queryset(cls, queryset: QuerySet) -> QuerySet:
-        """Add the select_related/prefetch_related the declared fields need."""
+        """Add the select_related/prefetch_related and annotations the declared fields
+        need."""
+        annotations = plan_for(cls).annotations
+        unset = {k: v for k, v in annotations.items() if k not in queryset.query.annotations}
+        if unset:
+            queryset = queryset.annotate(**unset)
         select, prefetch = cls.relation_paths()
         if select:
             queryset = queryset.select_related(*select)
@@ -114,47 +129,19 @@ class ClerkSerializer(serializers.ModelSerializer):
         return result
 
     # -- how they look -------------------------------------------------------------------
+    @planned_representation
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        """Like DRF's, but follows Clerk's value rules and merges roll-up fields."""
-        data: dict[str, Any] = {}
-        merged: list[dict[str, Any]] = []
-        for field in self._clerk_fields:
-            try:
-                attribute = field.get_attribute(instance)
-            except SkipField:
-                continue
-            except AttributeError:
-                if not _path_hits_none(instance, field.source_attrs):
-                    raise
-                attribute = None  # "brand.name" of a product without a brand
-            if attribute is None and not (
-                getattr(field, "merge", False) or getattr(field, "renders_none", False)
-            ):
-                continue  # left out, unless the field has a default of its own
-            value = field.to_representation(attribute)
-            if getattr(field, "merge", False):
-                merged.append(value)
-                continue
-            value = clerk_value(value)
-            if value is not None:
-                data[field.field_name] = value
-        for extra in merged:
-            for key, value in extra.items():
-                if value is not None:
-                    data[key] = clerk_value(value)
-        check = self.context.get("validate")
-        if (clerk_settings.VALIDATE if check is None else check) and self.entity:
-            validate(self.entity, data)
-        return data
-
-    @property
-    def _clerk_fields(self) -> list[serializers.Field]:
-        cached = self.__dict__.get("_clerk_fields_cache")
-        if cached is None:
-            cached = self.__dict__["_clerk_fields_cache"] = [
-                f for f in self.fields.values() if not f.write_only
-            ]
-        return cached
+        """One instance, field by field, following Clerk's value rules (no validation, no
+        store rules: :meth:`serialize` applies those to whatever this returns). A subclass may
+        override it; its serializer then renders from model instances."""
+        steps = self.__dict__.get("_clerk_steps")
+        if steps is None:
+            fields = readable_fields(self)
+            readers = {name: instance_reader(bound) for name, bound in fields.items()}
+            steps = self.__dict__["_clerk_steps"] = field_steps(fields, readers)
+        key = getattr(instance, "pk", None)
+        items, _, _ = run_steps([instance], [key], steps, Policy.RAISE, self.entity, None)
+        return items[0]
 
     # -- entry points ----------------------------------------------------------------------
     @classmethod
@@ -166,11 +153,11 @@ class ClerkSerializer(serializers.ModelSerializer):
         context: dict[str, Any] | None = None,
         validate: bool | None = None,
     ) -> list[dict[str, Any]]:
-        """Serialize ``objects`` for ``store``, in the store's language; ``validate``
-        overrides ``CLERK["VALIDATE"]``."""
-        serializer = cls._for_store(store, context, validate)
-        with translation.override(store.get_language() if store is not None else None):
-            return [serializer.to_representation(obj) for obj in objects]
+        """Serialize ``objects`` (a queryset of the model, or instances) for ``store``, in
+        the store's language; ``validate`` overrides ``CLERK["VALIDATE"]``. The first
+        problem raises :class:`~django_clerk.mapping.ClerkDataError`. A queryset is read as
+        ``values()`` rows when every field declares its reads (see ``docs/mapping.md``)."""
+        return render_objects(cls, objects, store, context=context, validate=validate).items
 
     @classmethod
     def iter_serialize(
@@ -181,33 +168,45 @@ class ClerkSerializer(serializers.ModelSerializer):
         context: dict[str, Any] | None = None,
         validate: bool | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Like :meth:`serialize`, one object at a time (a background thread can yield the
-        GIL between objects)."""
-        language = store.get_language() if store is not None else None
-        serializer = cls._for_store(store, context, validate)
-        for obj in objects:  # the language is active only while an object is rendered
-            with translation.override(language):
-                item = serializer.to_representation(obj)
-            yield item
+        """Like :meth:`serialize`, page by page (1000 objects)."""
+        renderer = Renderer(cls, store, context=context, validate=validate)
+        using = objects.db if isinstance(objects, QuerySet) else None
+        for page in renderer.pages(objects, using):
+            yield from page.items
 
     @classmethod
-    def _for_store(
-        cls, store: Any, context: dict[str, Any] | None, validate: bool | None
-    ) -> ClerkSerializer:
-        return cls(context={"store": store, "validate": validate, **(context or {})})
+    def data_source(cls) -> SerializerPlan:
+        """Which source this serializer renders from, and why (decided once per class)."""
+        return plan_for(cls)
 
     @classmethod
     def output_fields(cls) -> set[str]:
         """The keys this serializer can produce (declared fields and known merge outputs)."""
         names: set[str] = set()
         for name, field in cls().fields.items():
-            if isinstance(field, clerk_fields.PricesField):
-                names |= {"price", "price_excl_tax", "list_price", "tax_rate"}
-            elif isinstance(field, clerk_fields.VariantsField):
-                names |= {"price"} | {f"variant_{key}" for key in field.attributes}
+            if isinstance(field, clerk_fields.ClerkField):
+                names |= set(field.output_keys())
             else:
                 names.add(name)
         return names
+
+    @classmethod
+    def output_key_clashes(cls) -> list[tuple[str, str, str]]:
+        """``(key, earlier field, later field)`` for each key two fields emit, unless the
+        later one declares it replaces the key (``VariantsField(override_price=True)``)."""
+        emitted: dict[str, str] = {}
+        clashes: list[tuple[str, str, str]] = []
+        for name, field in cls().fields.items():
+            if field.write_only:
+                continue
+            is_clerk = isinstance(field, clerk_fields.ClerkField)
+            keys = field.output_keys() if is_clerk else [name]
+            replaces = field.replaces if is_clerk else frozenset()
+            for key in keys:
+                if key in emitted and key not in replaces:
+                    clashes.append((key, emitted[key], name))
+                emitted[key] = name
+        return clashes
 
     @classmethod
     def missing_required_fields(cls) -> list[str]:
@@ -235,15 +234,6 @@ def crosses_many(model: type[models.Model], condition: Q) -> bool:
             if field.many_to_many or field.one_to_many:
                 return True
             current = field.related_model
-    return False
-
-
-def _path_hits_none(instance: Any, attrs: list[str]) -> bool:
-    """Whether following ``attrs`` meets ``None`` before the last attribute."""
-    for attr in attrs[:-1]:
-        instance = getattr(instance, attr, None)
-        if instance is None:
-            return True
     return False
 
 
@@ -300,13 +290,6 @@ class OrderSerializer(ClerkSerializer):
     """
 
     entity = "orders"
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        store = self.context.get("store")
-        if store is not None and not getattr(store, "collect_emails", True):
-            data.pop("email", None)
-        return data
 
 
 class CustomerSerializer(ClerkSerializer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -124,7 +125,9 @@ def _order_line_problems(order_id: Any, index: int, line: Any) -> list[ClerkData
     return found
 
 
-def _wrong_type(entity: str, object_id: Any, name: str, value: Any, types: tuple[type, ...]):
+def _wrong_type(
+    entity: str, object_id: Any, name: str, value: Any, types: tuple[type, ...]
+) -> ClerkDataError:
     return ClerkDataError(
         entity, object_id, name, f"must be {_type_names(types)}, not {type(value).__name__}"
     )
@@ -135,3 +138,36 @@ def validate(entity: str, item: dict[str, Any]) -> None:
     found = problems(entity, item)
     if found:
         raise found[0]
+
+
+def _has_required(required: list[tuple[str, tuple[type, ...]]], item: dict[str, Any]) -> bool:
+    for name, types in required:
+        value = item.get(name)
+        if value is None or not isinstance(value, types):
+            return False
+        if value.__class__ is bool and bool not in types:
+            return False
+    return True
+
+
+def log_page(entity: str, items: list[dict[str, Any]], logger: logging.Logger) -> int:
+    """Log, once for the page, the objects of ``items`` that break Clerk's rules; return how
+    many do. Every object is checked for the mandatory fields and their types, the first one
+    also gets the full check (attribute names, optional fields' types): fast enough for
+    every page of a feed."""
+    if not items:
+        return 0
+    required = list(REQUIRED[entity].items())
+    broken = [item for item in items if not _has_required(required, item)]
+    if not broken and problems(entity, items[0]):
+        broken = [items[0]]
+    if broken:
+        first = problems(entity, broken[0])
+        logger.warning(
+            "%s feed: %d of %d objects break Clerk's rules, e.g. %s",
+            entity,
+            len(broken),
+            len(items),
+            "; ".join(str(p.message) for p in first[:3]) or "unknown problem",
+        )
+    return len(broken)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urljoin
 
 from django.utils.functional import Promise
 
@@ -53,11 +52,3 @@ def clerk_value(value: Any) -> Any:
 def without_nulls(data: dict[str, Any]) -> dict[str, Any]:
     """Drop keys whose value is ``None``: Clerk wants absent keys, never ``null``."""
     return {key: value for key, value in data.items() if value is not None}
-
-
-def join_url(base: str, path_or_url: str) -> str:
-    """``path_or_url`` joined to ``base`` (a URL ending in ``/``, or ``""`` for none);
-    absolute and protocol-relative URLs pass unchanged."""
-    if not base or not path_or_url or "://" in path_or_url or path_or_url.startswith("//"):
-        return path_or_url
-    return urljoin(base, path_or_url)

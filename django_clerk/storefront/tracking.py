@@ -1,7 +1,8 @@
 """Sales tracking on the order confirmation page, from the same mapping as the order feed.
 
 The ``log/sale`` element carries exactly what the order feed sends for the order (ids,
-quantities and unit prices of ``get_serializer("orders")``), so Clerk sees one truth.
+quantities and unit prices of ``get_serializer("orders")``, rendered by the same renderer,
+e-mail included only for stores that collect e-mails), so Clerk sees one truth.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django_clerk.mapping import ClerkDataError, get_serializer
+from django_clerk.mapping import ClerkDataError, Policy, Renderer, get_serializer
 from django_clerk.storefront.placements import Placement
 
 logger = logging.getLogger("django_clerk.storefront")
@@ -23,7 +24,7 @@ def order_data(order: Any, store: Any) -> dict[str, Any] | None:
         logger.warning("Sales tracking needs CLERK['SERIALIZERS']['orders']; nothing rendered")
         return None
     try:
-        return serializer.serialize([order], store)[0]
+        return Renderer(serializer, store, policy=Policy.RAISE).render([order]).items[0]
     except ClerkDataError as exc:
         logger.error("Sales tracking of order %s left out: %s", getattr(order, "pk", "?"), exc)
         return None
@@ -34,7 +35,7 @@ def sale_placement(order: Any, store: Any) -> Placement | None:
     data = order_data(order, store)
     if data is None:
         return None
-    email = data.get("email") if store.collect_emails else None
+    email = data.get("email")  # the order feed's rule left it out when not collected
     return Placement(
         {
             "api": "log/sale",

@@ -10,61 +10,17 @@ send no signals.
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar, Token
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
-F = TypeVar("F", bound=Callable[..., Any])
+from django_clerk.sync.pausing import is_paused, sync_paused
+
+__all__ = ["CHUNK_SIZE", "is_paused", "queue_for_sync", "sync_paused"]
 
 CHUNK_SIZE = 2000
 """Objects loaded and recorded at a time by :func:`queue_for_sync` (memory stays flat)."""
-
-_paused: ContextVar[bool] = ContextVar("django_clerk_sync_paused", default=False)
-
-
-def is_paused() -> bool:
-    """Whether the current thread or asyncio task is inside :func:`sync_paused`."""
-    return _paused.get()
-
-
-class sync_paused:  # lower case: used like a function, ``with sync_paused():``
-    """Record no pending change for saves and deletes made inside the block or function.
-
-    A context manager and a decorator (of plain and ``async`` functions). The pause lives in a
-    :class:`~contextvars.ContextVar`, so it covers only the thread or asyncio task that entered
-    it (and tasks it starts): other requests keep syncing. Changes made while paused are not
-    queued at all; push them afterwards with :func:`queue_for_sync` or ``clerk_sync``.
-    """
-
-    def __init__(self) -> None:
-        self._tokens: list[Token[bool]] = []
-
-    def __enter__(self) -> None:
-        self._tokens.append(_paused.set(True))
-
-    def __exit__(self, *exc_info: object) -> None:
-        _paused.reset(self._tokens.pop())
-
-    def __call__(self, func: F) -> F:
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with sync_paused():
-                    return await func(*args, **kwargs)
-
-            return async_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with sync_paused():
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
 
 
 def queue_for_sync(
@@ -82,6 +38,8 @@ def queue_for_sync(
     ``REALTIME_SYNC`` off: it is an explicit request. Runs in the caller's transaction, like a
     save. Returns the number of pending changes recorded.
     """
+    # ``django_clerk.sync`` (which exports this function) is imported before the models are
+    # loaded; the receivers' plans and the outbox need them.
     from django_clerk.sync import outbox, signals
 
     if isinstance(objects, models.QuerySet):

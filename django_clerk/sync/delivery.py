@@ -42,7 +42,7 @@ from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializer
 from django_clerk.models import PendingChange, Store
 from django_clerk.sync import push
-from django_clerk.sync.outbox import store_entities
+from django_clerk.sync.entities import store_entities
 
 logger = logging.getLogger("django_clerk.sync")
 NEVER_DELETED = frozenset({"orders"})
@@ -183,7 +183,7 @@ def deliver_batch(
 
     pk_field = serializer.Meta.model._meta.pk
     keys, failed = _primary_keys(pk_field, rows)
-    objects = list(serializer.feed_queryset(store).using(using).filter(pk__in=keys.values()))
+    objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
     payloads, bad = push.serialize_each(serializer, objects, store)
     failed.update(bad)
     gone = {oid: clerk_id(keys[oid]) for oid in keys if oid not in payloads and oid not in failed}

@@ -27,6 +27,8 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from django_clerk.conf import clerk_settings
+from django_clerk.models import PendingChange
+from django_clerk.sync import delivery
 
 logger = logging.getLogger("django_clerk.sync")
 
@@ -64,6 +66,8 @@ def after_commit() -> None:
         if mode == "thread":
             deliverer.wake()
         elif mode == "task":
+            # Importing the task module declares the task, which builds the task backend:
+            # only when deliveries go through it.
             from django_clerk.sync.tasks import enqueue_delivery
 
             enqueue_delivery()
@@ -161,11 +165,10 @@ class Deliverer:
 
     def _round(self) -> float | None:
         """Deliver what is due; return how long to sleep before the next retry is due."""
-        from django_clerk.models import PendingChange
-        from django_clerk.sync.delivery import deliver_due
-
         try:
-            report = deliver_due(max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD))
+            report = delivery.deliver_due(
+                max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD)
+            )
             if report.stopped:
                 self.breaker.trip()
             else:

@@ -21,12 +21,17 @@ from django.utils import timezone
 from django_clerk.client import ClerkClient, ClerkUnavailableError
 from django_clerk.client.errors import Failure
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import Renderer, get_serializer
 from django_clerk.models import PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
-from django_clerk.sync.outbox import store_entities
+from django_clerk.sync.entities import store_entities
 
 Progress = Callable[["FullSyncProgress"], None]
+
+
+def pk_of(item: Any) -> Any:
+    """The primary key of a ``values()`` row or a model instance."""
+    return item["pk"] if isinstance(item, dict) else item.pk
 
 
 @dataclass
@@ -121,14 +126,16 @@ class FullSync:
             state.sent = checkpoint.sent
         self.progress(state)
         client = None if self.dry_run else ClerkClient.for_store(store)
+        # Rows (or instances) as the serializer's plan reads them, one batch per page.
+        source = Renderer(serializer, store).source_queryset(queryset)
         try:
             while True:
-                page = queryset if last is None else queryset.filter(pk__gt=last)
+                page = source if last is None else source.filter(pk__gt=last)
                 batch = list(page[: self.batch_size])
                 if not batch:
                     break
                 self._send(client, serializer, store, entity, batch, state)
-                last = batch[-1].pk
+                last = pk_of(batch[-1])
                 state.done += len(batch)
                 if not self.dry_run:
                     checkpoint = self._save_checkpoint(checkpoint, store, entity, last, state)
@@ -151,7 +158,7 @@ class FullSync:
         batch: list[Any],
         state: FullSyncProgress,
     ) -> None:
-        payloads, failed = push.serialize_each(serializer, batch, store)
+        payloads, failed = push.serialize_each(serializer, batch, store, yield_gil=False)
         if client is not None and payloads:
             result = push.upsert(client, entity, payloads)
             if result.error is not None:

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
-from django_clerk import ENTITIES
 from django_clerk.models import PendingChange, Store
+from django_clerk.sync import dispatch
+from django_clerk.sync.entities import store_entities
 
 STORE_CACHE_SECONDS = 5.0
 """How long the list of stores with real-time updates is reused by a process. Saving or
@@ -32,11 +33,6 @@ logger = logging.getLogger("django_clerk.sync")
 _UPDATE_ON_CONFLICT = ["state", "attempts", "due_at", "lease", "last_error", "updated_at"]
 _COLUMNS = ["store_id", "entity", "object_id", *_UPDATE_ON_CONFLICT, "created_at"]
 _BATCH = 500
-
-
-def store_entities(store: Store) -> frozenset[str]:
-    """The entities ``store``'s options let through (orders, customers, pages are optional)."""
-    return frozenset(entity for entity in ENTITIES if store.syncs(entity))
 
 
 class _StoreCache:
@@ -98,8 +94,6 @@ def record(
         return 0
     rows = [(store_id, entity, object_id) for store_id in store_ids for object_id in object_ids]
     _upsert(rows, using)
-    from django_clerk.sync import dispatch
-
     dispatch.schedule(using)
     return len(rows)
 

@@ -13,40 +13,49 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
+from django_clerk.mapping import Policy, Renderer
 
 logger = logging.getLogger("django_clerk.sync")
 
 
 def serialize_each(
-    serializer: Any, objects: list[Any], store: Any
+    serializer: Any, objects: QuerySet | list[Any], store: Any, *, yield_gil: bool = True
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """``({object id: payload}, {object id: reason})`` for ``objects`` rendered for ``store``.
 
-    The batch is serialized in one go; only when that fails is each object tried alone, to
-    find the ones at fault. The GIL is handed over after every object: this runs in the
-    delivery thread of web processes, and a request thread waiting for the GIL would
-    otherwise wait for a whole switch interval (5 ms) after each of its database calls.
+    ``objects`` is a queryset of the serializer's model (read as ``values()`` rows when the
+    mapping declares its reads), a page of such rows, or model instances. Each object's
+    problems (a field that raises, a broken Clerk rule) fail that object alone. With
+    ``yield_gil`` the GIL is handed over after every object: this runs in the delivery thread
+    of web processes, and a request thread waiting for the GIL would otherwise wait for a
+    whole switch interval (5 ms) after each of its database calls. A process of its own
+    (``clerk_sync``) has no one to hand it to.
     """
-    try:
-        payloads = []
-        for payload in serializer.iter_serialize(objects, store):
-            payloads.append(payload)
-            time.sleep(0)
-    except Exception:
-        pass
+    pause = _yield_gil if yield_gil else None
+    renderer = Renderer(serializer, store, policy=Policy.COLLECT, pause=pause)
+    if isinstance(objects, QuerySet):
+        pages = renderer.pages(objects, objects.db)
     else:
-        return {str(obj.pk): data for obj, data in zip(objects, payloads, strict=True)}, {}
+        pages = iter([renderer.render(list(objects))])
     good: dict[str, dict[str, Any]] = {}
     bad: dict[str, str] = {}
-    for obj in objects:
-        try:
-            good[str(obj.pk)] = serializer.serialize([obj], store)[0]
-        except Exception as exc:
-            bad[str(obj.pk)] = f"Could not serialize: {type(exc).__name__}: {exc}"
-            logger.warning("Clerk %s %s not serialized: %s", serializer.entity, obj.pk, exc)
+    for page in pages:
+        for index, (key, data) in enumerate(zip(page.keys, page.items, strict=True)):
+            found = page.problems.get(index)
+            if not found:
+                good[str(key)] = data
+                continue
+            bad[str(key)] = f"Could not serialize: {'; '.join(str(p) for p in found[:3])}"
+            logger.warning("Clerk %s %s not serialized: %s", serializer.entity, key, found[0])
     return good, bad
+
+
+def _yield_gil() -> None:
+    time.sleep(0)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from django_clerk.mapping import IdListField, mapped_entities
 from django_clerk.mapping.serializers import relation_path
 from django_clerk.models import Store
 from django_clerk.sync import outbox
-from django_clerk.sync.control import is_paused
+from django_clerk.sync.pausing import is_paused
 
 logger = logging.getLogger("django_clerk.sync")
 

@@ -3,6 +3,8 @@
 settings.CLERK["SERIALIZERS"] points at these classes.
 """
 
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Trim
 from rest_framework import serializers
 
 from django_clerk import mapping
@@ -12,12 +14,13 @@ from shop.models import Category, Customer, Order, Page, Product
 class ProductSerializer(mapping.ProductSerializer):
     name = mapping.TranslatedField()  # name_da in the Danish store
     description = mapping.TranslatedField()
-    url = mapping.AbsoluteURLField()
+    url = mapping.AbsoluteURLField(view_name="shop:product", lookup_field="slug")
     image = mapping.ImageURLField(default_image="/static/shop/no-image.svg")
     categories = mapping.IdListField()
     brand = serializers.CharField(source="brand.name")
-    in_stock = serializers.BooleanField()
+    in_stock = mapping.ExpressionField(Q(stock__gt=0), output=bool)
     prices = mapping.PricesField(price="price", list_price="list_price", tax_rate="tax_rate")
+    # The cheapest variant's price (and price_excl_tax) replaces the product's own.
     variants = mapping.VariantsField(
         attributes={
             "ids": "pk",
@@ -27,6 +30,7 @@ class ProductSerializer(mapping.ProductSerializer):
             "stocks": "stock",
         },
         tax_rate="tax_rate",
+        override_price=True,
     )
 
     class Meta:
@@ -44,7 +48,7 @@ class ProductSerializer(mapping.ProductSerializer):
 
 
 class CategorySerializer(mapping.CategorySerializer):
-    url = mapping.AbsoluteURLField()
+    url = mapping.AbsoluteURLField(view_name="shop:category", lookup_field="slug")
     image = mapping.ImageURLField()
     subcategories = mapping.IdListField(source="children")
 
@@ -65,7 +69,10 @@ class OrderSerializer(mapping.OrderSerializer):
 
 
 class CustomerSerializer(mapping.CustomerSerializer):
-    name = serializers.CharField(source="full_name")
+    # Customer.full_name, computed by the database.
+    name = mapping.ExpressionField(
+        Trim(Concat(F("first_name"), Value(" "), F("last_name"))), output=str
+    )
     zip = serializers.CharField(source="zip_code")
     is_b2b = serializers.BooleanField(source="is_business")
 

@@ -122,9 +122,8 @@ def test_in_stock_filter_across_variants_keeps_each_product_once(make_store, cat
 
 def test_default_image_applies_when_the_source_is_missing(store, catalogue, settings):
     """``default_image`` stands in for a missing value (None), not only for an empty one,
-    in the DRF path and in the feed's fast path alike."""
-    from django_clerk.feeds.compiler import plan_for
-    from django_clerk.mapping import ImageURLField, ProductSerializer
+    from instances and from rows alike."""
+    from django_clerk.mapping import ImageURLField, ProductSerializer, Renderer
 
     class NullableImage(ProductSerializer):
         image = ImageURLField(source="brand.slug", default_image="/static/none.svg")
@@ -135,10 +134,10 @@ def test_default_image_applies_when_the_source_is_missing(store, catalogue, sett
 
     plain, boot = catalogue  # the sock has a brand, the boot none
     queryset = NullableImage.feed_queryset(store)
-    by_drf = NullableImage.serialize(queryset, store, validate=False)
-    plan = plan_for(NullableImage)
-    assert plan is not None
-    by_rows = plan.render(list(plan.queryset(queryset, store)), store)
+    by_drf = Renderer(NullableImage, store, validate=False, source="instances")
+    by_drf = by_drf.render_all(queryset).items
+    assert NullableImage.data_source().rows
+    by_rows = NullableImage.serialize(queryset, store, validate=False)
     assert by_drf == by_rows
     images = {item["id"]: item["image"] for item in by_drf}
     assert images == {

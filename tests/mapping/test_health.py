@@ -67,4 +67,6 @@ def test_an_object_that_cannot_be_built_is_reported_and_the_rest_checked(store, 
     out = StringIO()
     with pytest.raises(CommandError, match="1 objects break"):
         call_command("clerk_check_data", "--entity", "products", stdout=out)
-    assert "products '2': field '?' cannot be built: boom" in out.getvalue()
+    assert "products '2': field 'headline_length' cannot be rendered: RuntimeError: boom" in (
+        out.getvalue()
+    )

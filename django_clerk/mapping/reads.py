@@ -1,0 +1,248 @@
+"""What a field reads, declared: the ``values()`` columns, the many relations (with the
+columns of their related rows) and the annotations it needs, and how it builds its attribute
+from a row.
+
+A row is a dict: the columns and annotations of one object (``"pk"``, ``"brand__name"``...),
+plus, for each declared many relation, the list of its related rows under
+:attr:`ManyRead.key` (single values when one column is read, else tuples). Relations are read
+with one query per relation per page (:func:`fetch_many`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field as ModelField
+from django.db.models import Model
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from rest_framework import fields as drf_fields
+from rest_framework import relations
+
+Row = dict[str, Any]
+PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+RowReader = Callable[[Row], Any]
+
+
+@dataclass(frozen=True)
+class ManyRead:
+    """A many relation of the model (many-to-many, reverse foreign key) and the columns of
+    its related rows a field reads, in the relation's default order."""
+
+    name: str
+    columns: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}:{','.join(self.columns)}"
+
+
+@dataclass
+class Reads:
+    """How a field builds its attribute from a row: ``read(row)`` after the rows hold
+    ``columns``, ``many`` and ``annotations``."""
+
+    read: RowReader
+    columns: list[str] = field(default_factory=list)
+    many: list[ManyRead] = field(default_factory=list)
+    annotations: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What the reads of a field depend on: the model, and the language rows are read for."""
+
+    model: type[Model]
+    language: str
+
+
+def model_field(model: type[Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def plain_column(model: type[Model], name: str, *, files: bool = False) -> ModelField | None:
+    """The concrete field ``name`` (or attname) of ``model`` whose attribute is a plain
+    column value (no descriptor of its own: not a relation object, nor a file unless
+    ``files``, whose column is the file's name)."""
+    for candidate in model._meta.concrete_fields:
+        if name == candidate.attname or (name == candidate.name and not candidate.is_relation):
+            descriptor = getattr(model, candidate.attname, None)
+            if candidate.primary_key or type(descriptor) in PLAIN_DESCRIPTORS:
+                return candidate
+            if files and isinstance(descriptor, FileDescriptor):
+                return candidate
+    return None
+
+
+def pk_column(model: type[Model], name: str, *, files: bool = False) -> str | None:
+    """The column ``name`` reads (``"pk"`` is the primary key's), or ``None``."""
+    if name == "pk":
+        return model._meta.pk.attname
+    column = plain_column(model, name, files=files)
+    return column.attname if column is not None else None
+
+
+def column_path(
+    model: type[Model], attrs: Sequence[str], *, files: bool = False
+) -> tuple[str, list[str]] | None:
+    """``("brand__name", ["brand_id"])`` for ``["brand", "name"]``: a plain column reached
+    through forward foreign keys, with the key columns that may break the path."""
+    links: list[str] = []
+    current = model
+    for index, attr in enumerate(attrs):
+        if index == len(attrs) - 1:
+            column = pk_column(current, attr, files=files)
+            if column is None:
+                return None
+            return "__".join([*attrs[:-1], column]), links
+        relation = model_field(current, attr)
+        if (
+            relation is None
+            or relation.auto_created
+            or not (relation.many_to_one or relation.one_to_one)
+        ):
+            return None
+        links.append("__".join([*attrs[:index], relation.attname]))
+        current = relation.related_model
+    return None
+
+
+def null_link(attrs: Sequence[str], depth: int) -> Any:
+    """An object whose ``attrs[: depth + 1]`` path ends in ``None`` (a missing link)."""
+    value: Any = None
+    for attr in reversed(attrs[: depth + 1]):
+        value = SimpleNamespace(**{attr: value})
+    return value
+
+
+def read_column_path(
+    field: drf_fields.Field, model: type[Model], attrs: Sequence[str]
+) -> Reads | None:
+    """Reads of a value at ``attrs`` (a column, or one across foreign keys). A missing link
+    (a product without a brand) goes through the field's own ``get_attribute`` rules (its
+    default, ``allow_null``, or leaving the value out)."""
+    path = column_path(model, attrs)
+    if path is None:
+        return None
+    column, links = path
+    if not links:
+        return Reads(itemgetter(column), [column])
+
+    def read(row: Row) -> Any:
+        for depth, link in enumerate(links):
+            if row[link] is None:
+                try:
+                    return field.get_attribute(null_link(attrs, depth))
+                except AttributeError:
+                    return None
+        return row[column]
+
+    return Reads(read, [column, *links])
+
+
+def value_reader(model: type[Model], path: str) -> tuple[list[str], RowReader] | None:
+    """The columns and reader of a dotted ``path`` (``"brand.tax_rate"``) that gives
+    ``None`` on a missing link, as following the path on an instance does."""
+    attrs = path.split(".")
+    found = column_path(model, attrs)
+    if found is None:
+        return None
+    column, links = found
+    if not links:
+        return [column], itemgetter(column)
+
+    def read(row: Row) -> Any:
+        for link in links:
+            if row[link] is None:
+                return None
+        return row[column]
+
+    return [column, *links], read
+
+
+def many_relation(model: type[Model], name: str) -> Any:
+    """The many relation ``name`` of ``model`` (many-to-many or reverse foreign key)."""
+    relation = model_field(model, name)
+    if relation is None or not (relation.many_to_many or relation.one_to_many):
+        return None
+    return relation
+
+
+def read_many(model: type[Model], name: str, attrs: Sequence[str]) -> ManyRead | None:
+    """A :class:`ManyRead` of the columns ``attrs`` of the related rows of ``name``."""
+    relation = many_relation(model, name)
+    if relation is None:
+        return None
+    columns = [pk_column(relation.related_model, attr) for attr in attrs]
+    if None in columns:
+        return None
+    return ManyRead(name, tuple(c for c in columns if c is not None))
+
+
+def drf_reads(field: drf_fields.Field, model: type[Model]) -> Reads | None:
+    """Reads of DRF's own fields, from their ``source``: a column (across foreign keys), a
+    foreign key's id (``PrimaryKeyRelatedField``), or the ids of a many relation
+    (``ManyRelatedField`` of primary keys). ``None``: the field needs model instances."""
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if not attrs:
+        return None  # source="*": the whole object
+    if type(field) is relations.ManyRelatedField:
+        child = field.child_relation
+        if type(child) is not relations.PrimaryKeyRelatedField or child.pk_field is not None:
+            return None
+        many = read_many(model, attrs[0], ["pk"]) if len(attrs) == 1 else None
+        if many is None:
+            return None
+        key = many.key
+        return Reads(lambda row: [relations.PKOnlyObject(pk) for pk in row[key]], many=[many])
+    if type(field) is relations.PrimaryKeyRelatedField:
+        target = model_field(model, attrs[0]) if len(attrs) == 1 else None
+        if target is None or target.auto_created or not (target.many_to_one or target.one_to_one):
+            return None
+        column = target.attname
+        return Reads(lambda row: relations.PKOnlyObject(row[column]), [column])
+    if type(field).get_attribute is not drf_fields.Field.get_attribute:
+        return None  # the field reads in a way of its own
+    if isinstance(field, (relations.RelatedField, relations.ManyRelatedField)):
+        return None
+    return read_column_path(field, model, attrs)
+
+
+def fetch_many(model: type[Model], many: ManyRead, pks: list[Any], using: str) -> dict[Any, list]:
+    """``{pk: [related row...]}`` for the page's ``pks``, one query, in the relation's
+    order; a related row is a value when one column is read, else a tuple."""
+    relation = model._meta.get_field(many.name)
+    related = relation.related_model
+    if relation.many_to_many and not relation.auto_created:  # forward many-to-many
+        join = relation.related_query_name()
+    elif relation.many_to_many:  # reverse many-to-many
+        join = relation.field.name
+    else:  # reverse foreign key
+        join = relation.field.attname
+    found: dict[Any, list[Any]] = defaultdict(list)
+    if not pks:
+        return found
+    ints = isinstance(pks[0], int)
+    low, high = (min(pks), max(pks)) if ints else (None, None)
+    # A dense run of ids is cheaper to the database as a range than as 1000 parameters;
+    # rows of ids outside the page are never looked up.
+    dense = isinstance(low, int) and isinstance(high, int) and high - low < 2 * len(pks)
+    lookup = {f"{join}__gte": low, f"{join}__lte": high} if dense else {f"{join}__in": pks}
+    queryset = related._default_manager.db_manager(using).all().filter(**lookup)
+    if len(many.columns) == 1:
+        for key, value in queryset.values_list(join, *many.columns):
+            found[key].append(value)
+    else:
+        for related_row in queryset.values_list(join, *many.columns):
+            found[related_row[0]].append(related_row[1:])
+    return found

@@ -1,0 +1,395 @@
+"""The one render loop of Clerk objects, from ``values()`` rows or model instances.
+
+Each field's attribute comes from the page's source (its declared reads on a row, or its
+``get_attribute`` on an instance) and the field's own ``to_representation`` converts it, so
+both sources give the same output. What happens to a field that raises, or to an object that
+breaks Clerk's rules, is the :class:`Policy`:
+
+- ``raise``: the first problem raises :class:`ClerkDataError` naming entity, object and field
+  (``serialize``, the sales tracking);
+- ``skip``: the field is left out of that object, logged once per page per field, and broken
+  objects are logged once per page (the feeds: a short page would end the importer's crawl);
+- ``collect``: each object's problems are returned with it (the health check, the push,
+  which fails the objects at fault alone).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable
+from django.utils import translation
+from rest_framework.fields import SkipField
+
+from django_clerk.conf import clerk_settings
+from django_clerk.mapping import validation
+from django_clerk.mapping.plans import ROWS, SerializerPlan, plan_for, readable_fields
+from django_clerk.mapping.reads import fetch_many
+from django_clerk.mapping.validation import ClerkDataError
+from django_clerk.mapping.values import clerk_value
+
+PLAIN = frozenset((str, int, float, bool))
+CHUNK = 1000
+
+
+class Policy(enum.Enum):
+    RAISE = "raise"
+    SKIP = "skip"
+    COLLECT = "collect"
+
+
+@dataclass
+class Rendered:
+    """A page's objects, their primary keys, and (``collect``) each object's problems."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[Any] = field(default_factory=list)
+    problems: dict[int, list[ClerkDataError]] = field(default_factory=dict)
+
+    def extend(self, other: Rendered) -> None:
+        offset = len(self.items)
+        self.items += other.items
+        self.keys += other.keys
+        self.problems.update({offset + i: found for i, found in other.problems.items()})
+
+
+def store_rules(entity: str, store: Any) -> Callable[[dict[str, Any]], None] | None:
+    """What a store's options take out of every object: orders lose ``email`` for stores
+    that do not collect e-mails (the one place this rule lives)."""
+    if entity == "orders" and store is not None and not getattr(store, "collect_emails", True):
+        return lambda data: data.pop("email", None)  # type: ignore[func-returns-value]
+    return None
+
+
+def path_hits_none(instance: Any, attrs: list[str]) -> bool:
+    """Whether following ``attrs`` meets ``None`` before the last attribute."""
+    for attr in attrs[:-1]:
+        instance = getattr(instance, attr, None)
+        if instance is None:
+            return True
+    return False
+
+
+def instance_reader(bound: Any) -> Callable[[Any], Any]:
+    """The field's ``get_attribute``; a missing link (``brand.name`` of a product without a
+    brand) gives ``None``, as on a row."""
+    attrs = list(getattr(bound, "source_attrs", None) or [])
+    get = bound.get_attribute
+
+    def read(instance: Any) -> Any:
+        try:
+            return get(instance)
+        except AttributeError:
+            if attrs and path_hits_none(instance, attrs):
+                return None
+            raise
+
+    return read
+
+
+#: (name, read, convert, merge, keep_none, replaces, clean)
+Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool, bool, frozenset[str], bool]
+
+
+class Renderer:
+    """Renders one serializer's objects for one store, page by page, from its plan's source
+    (or the one forced with ``source=``, e.g. by tests comparing both)."""
+
+    def __init__(
+        self,
+        serializer_class: Any,
+        store: Any,
+        *,
+        policy: Policy = Policy.RAISE,
+        validate: bool | None = None,
+        context: dict[str, Any] | None = None,
+        source: str | None = None,
+        logger: logging.Logger | None = None,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
+        self.serializer_class = serializer_class
+        self.entity: str = serializer_class.entity
+        self.store = store
+        self.policy = policy
+        self.validate = clerk_settings.VALIDATE if validate is None else validate
+        self.plan: SerializerPlan = plan_for(serializer_class)
+        self.source = source or self.plan.source
+        if self.source == ROWS and not self.plan.rows:
+            raise ValueError(f"{serializer_class.__name__} cannot render from rows")
+        self.language = store.get_language() if store is not None else None
+        self.logger = logger or logging.getLogger("django_clerk.mapping")
+        with translation.override(self.language):
+            self.serializer = serializer_class(context={"store": store, **(context or {})})
+            self.active_language = translation.get_language() or ""
+        self.fields = readable_fields(self.serializer)
+        self.finish = store_rules(self.entity, store)
+        self.pause = pause  # called after each object (a background thread yields the GIL)
+        self._steps: list[Step] | None = None
+
+    # -- the source -------------------------------------------------------------------------
+    def source_queryset(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` as this renderer reads it: ``values()`` rows, or instances with the
+        relations and annotations the fields need."""
+        plan = self.plan
+        if self.source == ROWS:
+            row_plan = plan.row_plan(self.active_language)
+            missing = {
+                k: v for k, v in row_plan.annotations.items() if k not in _annotated(queryset)
+            }
+            queryset = queryset.prefetch_related(None)
+            if missing:
+                queryset = queryset.annotate(**missing)
+            return queryset.values(*row_plan.columns)
+        queryset = self.serializer_class.optimize_queryset(queryset)
+        missing = {k: v for k, v in plan.annotations.items() if k not in _annotated(queryset)}
+        return queryset.annotate(**missing) if missing else queryset
+
+    def accepts_rows(self, objects: Any) -> bool:
+        """Whether ``objects`` can be read as rows: a queryset of the model's instances."""
+        return (
+            self.source == ROWS
+            and isinstance(objects, QuerySet)
+            and objects._iterable_class is ModelIterable
+            and objects.model is self.serializer_class.Meta.model
+        )
+
+    def render_all(self, objects: Iterable[Any], using: str | None = None) -> Rendered:
+        rendered = Rendered()
+        for page in self.pages(objects, using):
+            rendered.extend(page)
+        return rendered
+
+    def pages(self, objects: Iterable[Any], using: str | None = None) -> Iterator[Rendered]:
+        """``objects`` (a queryset of the model, or any iterable of instances) rendered in
+        pages of up to 1000."""
+        if self.accepts_rows(objects):
+            assert isinstance(objects, QuerySet)
+            rows = self.source_queryset(objects)
+            found = list(rows)
+            for start in range(0, len(found), CHUNK):
+                yield self.render(found[start : start + CHUNK], using or objects.db)
+            return
+        chunk: list[Any] = []
+        for obj in objects:
+            chunk.append(obj)
+            if len(chunk) == CHUNK:
+                yield self.render(chunk, using)
+                chunk = []
+        if chunk:
+            yield self.render(chunk, using)
+
+    def render(self, items: list[Any], using: str | None = None) -> Rendered:
+        """One page: ``values()`` rows (source ``rows``) or model instances."""
+        if not items:
+            return Rendered()
+        with translation.override(self.language):
+            if isinstance(items[0], dict):
+                keys = [row["pk"] for row in items]
+                self._attach_many(items, keys, using or "default")
+                steps = self._row_steps()
+            else:
+                keys = [obj.pk for obj in items]
+                self._prepare_instances(items, using)
+                if self.plan.own_representation:
+                    return self._loop_own(items, keys)
+                steps = self._instance_steps()
+            return self._loop(items, keys, steps)
+
+    # -- per page ---------------------------------------------------------------------------
+    def _attach_many(self, rows: list[dict[str, Any]], keys: list[Any], using: str) -> None:
+        model = self.serializer_class.Meta.model
+        for many in self.plan.row_plan(self.active_language).many:
+            found = fetch_many(model, many, keys, using)
+            key = many.key
+            for row, pk in zip(rows, keys, strict=True):
+                row[key] = found.get(pk, ())
+
+    def _prepare_instances(self, objects: list[Any], using: str | None) -> None:
+        select, prefetch = self.serializer_class.relation_paths()
+        if select or prefetch:  # one query per relation for the page, as a queryset would
+            prefetch_related_objects(objects, *select, *prefetch)
+        missing = [n for n in self.plan.annotations if not hasattr(objects[0], n)]
+        if missing:  # instances loaded without the annotations: one query for the page
+            model = self.serializer_class.Meta.model
+            manager = model._default_manager.db_manager(using or objects[0]._state.db)
+            values = {
+                row["pk"]: row
+                for row in manager.filter(pk__in=[o.pk for o in objects])
+                .annotate(**{n: self.plan.annotations[n] for n in missing})
+                .values("pk", *missing)
+            }
+            for obj in objects:
+                for name in missing:
+                    setattr(obj, name, values.get(obj.pk, {}).get(name))
+
+    def _row_steps(self) -> list[Step]:
+        return field_steps(self.fields, self.plan.row_plan(self.active_language).readers)
+
+    def _instance_steps(self) -> list[Step]:
+        if self._steps is None:
+            readers = {name: instance_reader(bound) for name, bound in self.fields.items()}
+            self._steps = field_steps(self.fields, readers)
+        return self._steps
+
+    def _loop(self, items: list[Any], keys: list[Any], steps: list[Step]) -> Rendered:
+        out, problems, failures = run_steps(
+            items, keys, steps, self.policy, self.entity, self.finish, self.pause
+        )
+        if self.policy is Policy.SKIP:
+            self._log_failures(failures)
+        return self._validated(Rendered(out, keys, problems))
+
+    def _loop_own(self, objects: list[Any], keys: list[Any]) -> Rendered:
+        """A serializer with its own ``to_representation``: each instance by that method; under
+        ``skip`` an object it cannot render gets the fields that do render."""
+        out: list[dict[str, Any]] = []
+        problems: dict[int, list[ClerkDataError]] = {}
+        for index, obj in enumerate(objects):
+            try:
+                data = self.serializer.to_representation(obj)
+            except Exception as exc:
+                error = (
+                    exc
+                    if isinstance(exc, ClerkDataError)
+                    else self._field_error(keys[index], "?", exc)
+                )
+                if self.policy is Policy.RAISE:
+                    raise error from exc
+                if self.policy is Policy.COLLECT:
+                    problems[index] = [error]
+                    data = {}
+                else:
+                    steps = self._instance_steps()
+                    found = run_steps([obj], [keys[index]], steps, Policy.SKIP, self.entity, None)
+                    self._log_failures(found[2])
+                    data = found[0][0]
+            if self.finish is not None:
+                self.finish(data)
+            out.append(data)
+        return self._validated(Rendered(out, keys, problems))
+
+    # -- problems ---------------------------------------------------------------------------
+    def _field_error(self, object_id: Any, name: str, exc: BaseException) -> ClerkDataError:
+        return field_error(self.entity, object_id, name, exc)
+
+    def _log_failures(self, failures: dict[str, list[Any]]) -> None:
+        for name, (key, error, count) in failures.items():
+            self.logger.warning(
+                "%s: field %r left out of %d objects (e.g. %r): it raised %s",
+                self.entity,
+                name,
+                count,
+                key,
+                type(error).__name__,
+            )
+
+    def _validated(self, rendered: Rendered) -> Rendered:
+        if not self.validate or not self.entity or not rendered.items:
+            return rendered
+        if self.policy is Policy.RAISE:
+            for item in rendered.items:
+                validation.validate(self.entity, item)
+        elif self.policy is Policy.COLLECT:
+            for index, item in enumerate(rendered.items):
+                found = validation.problems(self.entity, item)
+                if found:
+                    rendered.problems.setdefault(index, []).extend(found)
+        else:
+            validation.log_page(self.entity, rendered.items, self.logger)
+        return rendered
+
+
+def field_error(entity: str, object_id: Any, name: str, exc: BaseException) -> ClerkDataError:
+    return ClerkDataError(
+        entity, object_id, name, f"cannot be rendered: {type(exc).__name__}: {exc}"
+    )
+
+
+def field_steps(fields: dict[str, Any], readers: dict[str, Callable[[Any], Any]]) -> list[Step]:
+    """The :data:`Step` of each field."""
+    return [
+        (
+            name,
+            readers[name],
+            bound.to_representation,
+            bool(getattr(bound, "merge", False)),
+            bool(getattr(bound, "renders_none", False)),
+            getattr(bound, "replaces", frozenset()),
+            bool(type(bound).__dict__.get("clean_output", False)),
+        )
+        for name, bound in fields.items()
+    ]
+
+
+def run_steps(
+    items: list[Any],
+    keys: list[Any],
+    steps: list[Step],
+    policy: Policy,
+    entity: str,
+    finish: Callable[[dict[str, Any]], None] | None,
+    pause: Callable[[], None] | None = None,
+) -> tuple[list[dict[str, Any]], dict[int, list[ClerkDataError]], dict[str, list[Any]]]:
+    """The render loop: ``(objects, problems by index, failures by field)``; a field that
+    raises is left out (``skip``, ``collect``) or raises :class:`ClerkDataError`."""
+    out: list[dict[str, Any]] = []
+    failures: dict[str, list[Any]] = {}  # field -> [first key, error, count]
+    problems: dict[int, list[ClerkDataError]] = {}
+    # Merge fields (roll-ups) come after the others, in their order: what they replace is set.
+    ordered = [step for step in steps if not step[3]] + [step for step in steps if step[3]]
+    for index, item in enumerate(items):
+        data: dict[str, Any] = {}
+        for name, read, convert, merge, keep_none, replaces, clean in ordered:
+            try:
+                value = read(item)
+                if value is None and not keep_none:
+                    continue
+                value = convert(value)
+            except SkipField:
+                continue
+            except Exception as exc:
+                error = field_error(entity, data.get("id", keys[index]), name, exc)
+                if policy is Policy.RAISE:
+                    raise error from exc
+                if policy is Policy.COLLECT:
+                    problems.setdefault(index, []).append(error)
+                failure = failures.setdefault(name, [keys[index], exc, 0])
+                failure[2] += 1
+                continue
+            if merge:
+                for key, extra in value.items():
+                    if extra is None:
+                        if key in replaces:
+                            data.pop(key, None)
+                    elif clean or extra.__class__ in PLAIN:
+                        data[key] = extra
+                    else:
+                        data[key] = clerk_value(extra)
+            elif clean or value.__class__ in PLAIN:
+                if value is not None:
+                    data[name] = value
+            elif (value := clerk_value(value)) is not None:
+                data[name] = value
+        if finish is not None:
+            finish(data)
+        out.append(data)
+        if pause is not None:
+            pause()
+    return out, problems, failures
+
+
+def _annotated(queryset: QuerySet) -> set[str]:
+    return set(queryset.query.annotations)
+
+
+def render_objects(
+    serializer_class: Any, objects: Iterable[Any], store: Any, **options: Any
+) -> Rendered:
+    """``objects`` (a queryset or instances) rendered for ``store``; see :class:`Renderer`."""
+    using = objects.db if isinstance(objects, QuerySet) else None
+    return Renderer(serializer_class, store, **options).render_all(objects, using)
