@@ -30,6 +30,9 @@ from django_clerk.client.errors import (
     AUTHENTICATION_ERROR,
     ClerkAPIError,
     ClerkAuthenticationError,
+    ClerkTransientError,
+    Failure,
+    classify,
 )
 from django_clerk.client.transport import Transport
 from django_clerk.client.visitor import get_visitor_id
@@ -221,7 +224,9 @@ class ClerkClient:
                 {"token": token},
                 retries=min(self.retries, VERIFY_MAX_RETRIES),
             )
-        except ClerkAPIError:
+        except ClerkAPIError as exc:
+            if classify(exc) is Failure.TRANSIENT:  # Clerk's own trouble says nothing of it
+                raise ClerkTransientError(f"token/verify failed: {exc.type or 'error'}") from None
             return False
         return True
 

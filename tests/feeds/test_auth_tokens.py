@@ -207,3 +207,15 @@ def test_a_cooldown_started_by_another_process_applies_here(client, en, clerk, s
     response = feed(client, "junk-2")
     assert response.status_code == 503 and 1 <= int(response["Retry-After"]) <= 5
     assert clerk.count("token/verify") == 1
+
+
+@pytest.mark.parametrize("error_type", ["InternalError", None])
+def test_clerks_own_failure_is_503_and_not_taken_for_a_refusal(client, en, clerk, error_type):
+    """``{"status": "error"}`` of type ``InternalError`` (or none) is Clerk in trouble, not a
+    verdict on the token: 503, nothing remembered, and the token works once Clerk does."""
+    token = clerk.issue_token(PUBLIC)
+    clerk.error_next(1, type=error_type, status=200, path="token/verify")
+    assert feed(client, token).status_code == 503
+    assert cache.get(tokens.rejected_key(PUBLIC, token)) is None
+    assert feed(client, token).status_code == 200
+    assert clerk.count("token/verify") == 2
