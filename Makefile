@@ -10,7 +10,7 @@ DEMO_ENV := CLERK_PUBLIC_KEY=$${CLERK_PUBLIC_KEY:-demo-public-key} \
 	CLERK_PRIVATE_KEY=$${CLERK_PRIVATE_KEY:-demo-private-key} \
 	CLERK_API_URL=$${CLERK_API_URL:-http://127.0.0.1:$(FAKE_API_PORT)/v2/}
 
-.PHONY: install demo demo-data _runserver fake-api test test-postgres lint format tox bench-feeds bench-sync bench-storefront clean
+.PHONY: install demo demo-data _runserver fake-api test test-postgres lint format tox bench-feeds bench-sync bench-storefront bench-token-flood bench-renderers clean
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,12 @@ bench-sync: install
 
 bench-storefront: install
 	$(BIN)/python benchmarks/storefront_tags.py $(BENCH_ARGS)
+
+bench-token-flood: install
+	$(BIN)/python benchmarks/token_flood.py $(BENCH_ARGS)
+
+bench-renderers: install
+	$(BIN)/python benchmarks/feed_renderers.py $(BENCH_ARGS)
 
 tox: install
 	$(BIN)/pip install --quiet tox
