@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
+	@# mypy's Django and DRF stubs need Python 3.11 or later.
+	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+		$(BIN)/pip install --quiet -e ".[typing]"; fi
 	touch $@
 
 demo-data: install
@@ -52,6 +55,8 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@if [ -x $(BIN)/mypy ]; then $(BIN)/mypy django_clerk; \
+	else echo "mypy skipped: its Django and DRF stubs need Python 3.11 or later"; fi
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -38,6 +38,9 @@ from django_clerk import ENTITIES
 from django_clerk.conf import DEFAULTS, clerk_settings
 from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
 from django_clerk.feeds import url_checks  # noqa: F401 (registers)
+from django_clerk.mapping.plans import plan_for
+from django_clerk.mapping.registry import get_serializer
+from django_clerk.mapping.serializers import BASES, ClerkSerializer
 from django_clerk.storefront import checks as storefront_checks  # noqa: F401 (registers)
 
 NUMERIC_RANGES: dict[str, tuple[float, float]] = {
@@ -114,9 +117,6 @@ def check_serializers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     mapping = clerk_settings.SERIALIZERS
     if not isinstance(mapping, dict):
         return [Error("CLERK['SERIALIZERS'] must be a dict.", id="django_clerk.E003")]
-    from django_clerk.mapping.registry import get_serializer
-    from django_clerk.mapping.serializers import BASES
-
     errors: list[CheckMessage] = []
     for entity in mapping:
         if entity not in ENTITIES:
@@ -139,7 +139,9 @@ def check_serializers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     return errors
 
 
-def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMessage]:
+def _check_serializer(
+    entity: str, serializer: Any, base: type[ClerkSerializer]
+) -> list[CheckMessage]:
     where = f"CLERK['SERIALIZERS'][{entity!r}]"
     if not isinstance(serializer, type) or not issubclass(serializer, base):
         return [
@@ -170,15 +172,15 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
             )
         )
     for option in ("modified_field", "date_field"):
-        name = getattr(meta, option, None)
-        if name is None:
+        field_name = getattr(meta, option, None)
+        if field_name is None:
             continue
         try:
-            model._meta.get_field(name)
+            model._meta.get_field(field_name)
         except FieldDoesNotExist:
             errors.append(
                 Error(
-                    f"{where}: Meta.{option} {name!r} is not a field of {model.__name__}.",
+                    f"{where}: Meta.{option} {field_name!r} is not a field of {model.__name__}.",
                     obj=serializer,
                     id="django_clerk.E011",
                 )
@@ -202,8 +204,6 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
 
 def _check_sources(where: str, serializer: Any) -> list[CheckMessage]:
     """E015: output keys two fields emit; I014: the serializer renders from instances."""
-    from django_clerk.mapping.plans import plan_for
-
     found: list[CheckMessage] = []
     for key, earlier, later in serializer.output_key_clashes():
         found.append(

@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import Store
+from django_clerk.models.store import DEFAULT_STORE_CODE
 
 STOREFRONT_CACHE_KEY = "django_clerk:storefront-stores:v2"
 #: The fields the storefront's cached stores leave out.
@@ -46,7 +47,7 @@ def storefront_stores() -> list[Store]:
     deleting a store clears the cache (in a per-process cache, of the process that saved;
     the others follow within ``STORE_CACHE_SECONDS``). Feed authentication never uses it.
     """
-    stores = cache.get(STOREFRONT_CACHE_KEY)
+    stores: list[Store] | None = cache.get(STOREFRONT_CACHE_KEY)
     if stores is None:
         stores = list(Store.objects.active().defer(*SECRET_FIELDS))
         seconds = clerk_settings.STORE_CACHE_SECONDS
@@ -89,28 +90,47 @@ def private_key_matches(store: Store, private_key: str) -> bool:
 
 
 def store_for_request(request: HttpRequest | None) -> Store | None:
-    """The store a storefront request is shown in: the active store whose base URL's host
-    is the request's host and whose language is the active language, with looser matches
-    (host only, language only, the only/first active store) as fallbacks.
+    """The store a storefront request is shown in, among the active stores:
 
-    It comes from :func:`storefront_stores`: its private key is not loaded.
+    1. the stores whose base URL's host is the request's host, if any (one domain per market);
+       among them, the one in the active language (one domain with several languages);
+    2. with no store on the request's host, the store in the active language;
+    3. then the store whose code is ``"default"``, then the first store.
+
+    A language matches exactly (``de-at`` and ``de-at``) before it matches by its primary
+    subtag (``de`` and ``de-at``). It comes from :func:`storefront_stores`: its private key is
+    not loaded.
     """
-    if request is not None and hasattr(request, "_clerk_store"):
-        return request._clerk_store
+    remembered: Store | None = getattr(request, "_clerk_store", None)
+    if remembered is not None:
+        return remembered
     stores = storefront_stores()
     if not stores:
         return None
     host = request.get_host().split(":")[0].lower() if request is not None else ""
     language = (translation.get_language() or "").lower()
 
-    def score(store: Store) -> tuple[int, int, int]:
+    def score(store: Store) -> tuple[bool, int, bool, int]:
         store_host = (urlparse(store.base_url).hostname or "") if store.base_url else ""
-        host_match = int(bool(host) and store_host == host)
-        lang = store.get_language().lower()
-        lang_match = int(bool(language) and (lang == language or lang.split("-")[0] == language))
-        return (host_match + lang_match, int(store.code == "default"), -store.pk)
+        return (
+            bool(host) and store_host == host,
+            language_match(store.get_language(), language),
+            store.code == DEFAULT_STORE_CODE,
+            -store.pk,
+        )
 
     best = max(stores, key=score)
     if request is not None:
-        request._clerk_store = best
+        request._clerk_store = best  # type: ignore[attr-defined]  # the request's own memo
     return best
+
+
+def language_match(store_language: str, active_language: str) -> int:
+    """2 when the languages are the same, 1 when only their primary subtags are (``de`` and
+    ``de-at``), 0 otherwise (and when no language is active)."""
+    store_language, active_language = store_language.lower(), active_language.lower()
+    if not active_language or not store_language:
+        return 0
+    if store_language == active_language:
+        return 2
+    return int(store_language.split("-")[0] == active_language.split("-")[0])

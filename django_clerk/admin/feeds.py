@@ -18,7 +18,7 @@ LIVE_COUNTERS = ("pages", "items", "duration")
 
 
 @admin.register(FeedCrawl)
-class FeedCrawlAdmin(admin.ModelAdmin):
+class FeedCrawlAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     list_display = [
         "started_at",
         "store",
@@ -36,7 +36,7 @@ class FeedCrawlAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: Any) -> QuerySet[FeedCrawl]:
         running = FeedCursor.objects.filter(crawl=OuterRef("pk"), finished=False)
-        return (
+        queryset: QuerySet[FeedCrawl] = (
             super()
             .get_queryset(request)
             .annotate(
@@ -46,6 +46,7 @@ class FeedCrawlAdmin(admin.ModelAdmin):
                 }
             )
         )
+        return queryset
 
     @admin.display(description=_("pages"), ordering="pages")
     def pages_served(self, crawl: FeedCrawl) -> int:

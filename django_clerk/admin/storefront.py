@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.models import Store, StorefrontSettings
 from django_clerk.models.storefront import ContentIdsField, split_content_ids
 
@@ -27,8 +28,6 @@ def clerk_content_ids(store: Store | None) -> list[str] | None:
     Clerk did not answer)."""
     if store is None or store.pk is None or not store.is_configured:
         return None
-    from django_clerk.client import ClerkClient, ClerkError
-
     key = f"django_clerk:content-ids:{store.pk}:{store.credentials().public_key}"
     cached = cache.get(key)
     if cached is not None:
@@ -45,7 +44,7 @@ def clerk_content_ids(store: Store | None) -> list[str] | None:
     return ids
 
 
-class StorefrontSettingsForm(forms.ModelForm):
+class StorefrontSettingsForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at runtime
     available_content_ids: list[str] | None = None
 
     class Meta:
@@ -68,7 +67,7 @@ class StorefrontSettingsForm(forms.ModelForm):
             field.help_text = " ".join(notes)
 
 
-class StorefrontSettingsInline(admin.StackedInline):
+class StorefrontSettingsInline(admin.StackedInline):  # type: ignore[type-arg]  # not subscriptable at runtime
     model = StorefrontSettings
     form = StorefrontSettingsForm
     can_delete = False

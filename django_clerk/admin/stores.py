@@ -16,7 +16,7 @@ from django_clerk.models import Store
 from django_clerk.models.store import SYNC_OPTIONS
 
 
-class StoreForm(forms.ModelForm):
+class StoreForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at runtime
     """Takes a new private key, never shows the stored one; empty keeps what is stored."""
 
     private_key = forms.CharField(
@@ -46,7 +46,9 @@ class StoreForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.pop("private_key", None)
-        self.fields["language"].choices = [("", _("Site default"))] + [
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("Site default"))] + [
             (code, f"{name} ({code})") for code, name in settings.LANGUAGES
         ]
         if self.instance.pk and self.instance.private_key:
@@ -55,7 +57,7 @@ class StoreForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("clear_private_key"):
             cleaned["private_key"] = ""
         elif not cleaned.get("private_key"):
@@ -64,7 +66,7 @@ class StoreForm(forms.ModelForm):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     form = StoreForm
     list_display = ("name", "code", "language", "public_key", "private_key_status", "is_active")
     list_filter = ("is_active", "language", "realtime_updates")

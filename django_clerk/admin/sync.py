@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_clerk.models import PendingChange, SyncCheckpoint
+from django_clerk.models.sync import PendingChangeQuerySet
 from django_clerk.sync import dispatch
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     list_display = ["entity", "object_id", "store", "state", "attempts", "due_at", "reason"]
     list_filter = ["state", "entity", "store"]
     search_fields = ["object_id", "last_error"]
@@ -34,14 +34,14 @@ class PendingChangeAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     @admin.display(description=_("reason"))
     def reason(self, obj: PendingChange) -> str:
         return Truncator(obj.last_error).chars(120)
 
     @admin.action(description=_("Retry the selected changes now"), permissions=["change"])
-    def retry_now(self, request: HttpRequest, queryset: QuerySet[PendingChange]) -> None:
+    def retry_now(self, request: HttpRequest, queryset: PendingChangeQuerySet) -> None:
         count = queryset.retry_now()
         if count:
             transaction.on_commit(dispatch.after_commit, using=queryset.db)
@@ -61,7 +61,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SyncCheckpoint)
-class SyncCheckpointAdmin(admin.ModelAdmin):
+class SyncCheckpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     """Interrupted full syncs; deleting one makes the next ``clerk_sync`` start over."""
 
     list_display = ["store", "entity", "since", "last_pk", "sent", "started_at", "updated_at"]

@@ -27,6 +27,7 @@ sync) is decided here, in :func:`classify`, and nowhere else:
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 AUTHENTICATION_ERROR = "AuthenticationError"
 PARSING_ERROR = "ParsingError"
@@ -118,8 +119,8 @@ class ClerkTransientError(ClerkError):
     :param retry_after: seconds Clerk asked us to wait (``Retry-After``), if any.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
 
     @property
@@ -136,8 +137,8 @@ class ClerkUnavailableError(ClerkTransientError):
     :param attempts: how many HTTP attempts were made.
     """
 
-    def __init__(self, message: str, *, attempts: int = 1, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, attempts: int = 1, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
         self.attempts = attempts
 
 

@@ -104,8 +104,6 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        if when is None:
-            return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = when.timestamp() - (time.time() if now is None else now)
@@ -121,7 +119,7 @@ def backoff_delay(attempt: int, backoff: float, retry_after: float | None = None
     """
     if retry_after is not None:
         return min(max(retry_after, 0.0), MAX_RETRY_AFTER)
-    return min(max(backoff, 0.0) * (2**attempt), MAX_BACKOFF)
+    return min(max(backoff, 0.0) * (2.0**attempt), MAX_BACKOFF)
 
 
 def json_default(value: Any) -> Any:
@@ -305,11 +303,10 @@ def _interpret(
     status = response.status_code
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     try:
-        payload = response.json()
+        decoded = response.json()
     except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        payload = None
+        decoded = None
+    payload: dict[str, Any] | None = decoded if isinstance(decoded, dict) else None
     if payload is not None and payload.get("status") == "ok" and status < 400:
         return payload
 
@@ -326,16 +323,21 @@ def _interpret(
 
     error_type = payload.get("type") if isinstance(payload.get("type"), str) else None
     message = redact(str(payload.get("message") or f"{where} failed (HTTP {status})"), secrets)
-    details = {
-        "status_code": status,
-        "more_info": _opt_str(payload.get("moreInfo")),
-        "error_id": _opt_str(payload.get("id")),
-    }
     if error_type is None and status in (401, 403):
         error_type = AUTHENTICATION_ERROR
-    error = error_class_for(error_type)(message, type=error_type, **details)
+    more_info, error_id = _opt_str(payload.get("moreInfo")), _opt_str(payload.get("id"))
+    error = error_class_for(error_type)(
+        message, type=error_type, status_code=status, more_info=more_info, error_id=error_id
+    )
     if status in (408, 429) or error.retryable:  # see errors.classify
-        raise ClerkTransientError(message, type=error_type, retry_after=retry_after, **details)
+        raise ClerkTransientError(
+            message,
+            type=error_type,
+            retry_after=retry_after,
+            status_code=status,
+            more_info=more_info,
+            error_id=error_id,
+        )
     raise error
 
 

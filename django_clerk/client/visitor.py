@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from typing import Any
+from typing import Any, TypeGuard
 
 SESSION_KEY = "clerk_visitor"
 VISITOR_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")
@@ -23,7 +23,7 @@ def new_visitor_id() -> str:
     return secrets.token_hex(16)
 
 
-def is_valid_visitor_id(value: Any) -> bool:
+def is_valid_visitor_id(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is an id Clerk accepts: alphanumeric, 1 to 32 characters."""
     return isinstance(value, str) and bool(VISITOR_ID_RE.fullmatch(value))
 

@@ -95,7 +95,8 @@ def crawl_scope(
     """What tells one crawl apart from any other, as 64 hex digits (an HMAC keyed with
     ``SECRET_KEY``: no credential can be read back from it)."""
     meta = request.META
-    updated = store.updated_at.timestamp() if store.updated_at else 0
+    updated_at: datetime.datetime | None = store.updated_at  # None before the first save
+    updated = updated_at.timestamp() if updated_at is not None else 0
     parts = [
         protocol,
         str(store.pk),
@@ -252,6 +253,8 @@ def step_of(cursor: FeedCursor | None, offset: int) -> Step:
 
 
 def write_counters(cursor: FeedCursor, **fields: Any) -> None:
+    if cursor.crawl_id is None:  # the crawl's record was deleted meanwhile
+        return
     FeedCrawl.objects.filter(pk=cursor.crawl_id).update(
         pages=cursor.pages, items=cursor.items, duration=cursor.duration, **fields
     )

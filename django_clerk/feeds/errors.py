@@ -84,16 +84,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     exc = api_exception(exc)
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
-        if getattr(view, "reports_unexpected", False):
+        if view is not None and getattr(view, "reports_unexpected", False):
             view.unexpected_exception = exc  # logged, redacted, once the response is made
         else:  # no request data in the record: it may hold a private key
             logger.error("Feed %s failed: %s", type(view).__name__, type(exc).__name__)
         return Response(error_body(500, INTERNAL_ERROR), status=500)
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    auth_header = getattr(exc, "auth_header", None)  # NotAuthenticated, set by DRF's view
+    if auth_header:
+        headers["WWW-Authenticate"] = str(auth_header)
+    wait = getattr(exc, "wait", None)  # Throttled
+    if wait:
+        headers["Retry-After"] = str(int(wait))
     return Response(
         error_body(exc.status_code, message_of(exc.detail)), status=exc.status_code, headers=headers
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -23,6 +23,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 
 from django_clerk.feeds.errors import BadParameter
+
+if TYPE_CHECKING:
+    from django_clerk.mapping.serializers import ClerkSerializer
 
 TIME_HELP = "Enter a UNIX timestamp or an ISO 8601 date or date-time."
 TIME_PARAMETERS = ("modified_after", "start_date", "end_date")
@@ -70,6 +73,7 @@ def _parse_iso(name: str, text: str, bound: str) -> datetime.datetime:
     """ISO 8601 text in UTC; a date and a naive time are read in the current time zone."""
     try:
         day = parse_date(text)  # a bare date first: parse_datetime would take it as midnight
+        moment: datetime.datetime | None
         if day is not None:
             moment = datetime.datetime.combine(
                 day, datetime.time.max if bound == "end" else datetime.time.min
@@ -123,7 +127,7 @@ class TimeFilter(django_filters.Filter):
         self.bound = bound
         super().__init__(bound=bound, **kwargs)
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: QuerySet[Any, Any], value: Any) -> QuerySet[Any, Any]:
         if value is None:
             return qs
         lookup = {"after": "gt", "start": "gte", "end": "lte"}[self.bound]
@@ -131,7 +135,7 @@ class TimeFilter(django_filters.Filter):
 
 
 @lru_cache(maxsize=32)
-def filterset_for(serializer: type) -> type[django_filters.FilterSet]:
+def filterset_for(serializer: type[ClerkSerializer]) -> type[django_filters.FilterSet]:
     """The FilterSet of a serializer: what its ``Meta`` says the model can be filtered on."""
     meta = serializer.Meta
     declared: dict[str, Any] = {}
@@ -153,10 +157,14 @@ class FeedFilterBackend(DjangoFilterBackend):
     filters on it, so a bad value is the same 400 on every feed.
     """
 
-    def get_filterset_class(self, view: Any, queryset: QuerySet | None = None):
+    def get_filterset_class(
+        self, view: Any, queryset: QuerySet[Any, Any] | None = None
+    ) -> type[django_filters.FilterSet]:
         return filterset_for(view.serializer_class)
 
-    def get_filterset_kwargs(self, request: Any, queryset: QuerySet, view: Any) -> dict[str, Any]:
+    def get_filterset_kwargs(
+        self, request: Any, queryset: QuerySet[Any, Any], view: Any
+    ) -> dict[str, Any]:
         data = {}
         for name in TIME_PARAMETERS:
             if name in view.params and view.params[name] not in (None, ""):

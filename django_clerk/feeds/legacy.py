@@ -8,12 +8,15 @@ from __future__ import annotations
 import platform
 import re
 import sys
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any
 
 import django
 from django.apps import apps
 from django.conf import settings
+from django.http import StreamingHttpResponse
 from rest_framework import status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.response import Response
 
 import django_clerk
@@ -28,7 +31,11 @@ from django_clerk.feeds.views import TRUE, EntityFeedView, FeedAPIView
 from django_clerk.models import FeedCrawl
 from django_clerk.models.store import SYNC_OPTIONS
 
-LEGACY_AUTHENTICATION = [TokenAuthentication, BodyKeyAuthentication, QueryKeyAuthentication]
+LEGACY_AUTHENTICATION: list[type[BaseAuthentication]] = [
+    TokenAuthentication,
+    BodyKeyAuthentication,
+    QueryKeyAuthentication,
+]
 #: The store options ``getconfig`` shows and ``setconfig`` may change. Never the keys, nor
 #: the authentication toggle.
 CONFIG_OPTIONS = SYNC_OPTIONS
@@ -40,18 +47,18 @@ PRIVATE_KEY = re.compile(r"[\x21-\x7e]{8,128}")
 class LegacyFeedView(EntityFeedView):
     """``GET``/``POST`` ``<entity>?page=&limit=``: a bare JSON array for the store's key."""
 
-    authentication_classes: ClassVar[list] = LEGACY_AUTHENTICATION
+    authentication_classes: Sequence[type[BaseAuthentication]] = LEGACY_AUTHENTICATION
     pagination_class = PagePagination
     protocol = FeedCrawl.Protocol.LEGACY
 
-    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         return self.serve(request)
 
     post = get
 
 
 class LegacyServiceView(FeedAPIView):
-    authentication_classes: ClassVar[list] = LEGACY_AUTHENTICATION
+    authentication_classes: Sequence[type[BaseAuthentication]] = LEGACY_AUTHENTICATION
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         self.pretty = str(self.params.get("debug", "")).lower() in TRUE

@@ -61,7 +61,9 @@ class KeysetPagination(BasePagination):
     def limits(self) -> tuple[int, int]:
         return clerk_settings.FEED_DEFAULT_LIMIT, clerk_settings.FEED_MAX_LIMIT
 
-    def paginate_queryset(self, queryset: QuerySet, request: Any, view: Any = None) -> list[Any]:
+    def paginate_queryset(  # type: ignore[override]  # needs a queryset (keyset reads), not a list
+        self, queryset: QuerySet[Any, Any], request: Any, view: Any = None
+    ) -> list[Any]:
         """The items of ``view.window`` from ``queryset`` (ordered by primary key): after the
         key ``view.crawl.after`` when the crawl's cursor has one, else by offset."""
         window: Window = view.window
@@ -71,7 +73,9 @@ class KeysetPagination(BasePagination):
             return list(queryset.filter(pk__gt=after)[:limit])
         return list(queryset[window.offset : window.offset + limit])
 
-    def chunks(self, queryset: QuerySet, size: int, offset: int = 0) -> Iterator[list[Any]]:
+    def chunks(
+        self, queryset: QuerySet[Any, Any], size: int, offset: int = 0
+    ) -> Iterator[list[Any]]:
         """The feed from ``offset`` on, in keyset chunks of ``size``: flat memory on any size."""
         last = None
         while True:

@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict  # the stubs' type of a read-only one
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.settings import api_settings
@@ -66,7 +69,7 @@ class FeedFormParser(parsers.FormParser):
         stream: IO[bytes],
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
-    ) -> QueryDict:
+    ) -> _ImmutableQueryDict:
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             return QueryDict(stream.read(), encoding=encoding)

@@ -10,11 +10,13 @@ surrogate) is escaped too, never a failed response.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _pretty = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False).encode
@@ -45,19 +47,33 @@ def _utf8(text: str, data: Any, pretty: bool) -> bytes:
         return (_ascii_pretty if pretty else _ascii_compact)(data).encode()
 
 
-def _wants_pretty(renderer_context: dict[str, Any] | None) -> bool:
+def _wants_pretty(renderer_context: Mapping[str, Any] | None) -> bool:
     view = (renderer_context or {}).get("view")
     return bool(getattr(view, "pretty", False))
 
 
-class JSONRenderer(BaseRenderer):
+class StreamingRenderer(BaseRenderer):
+    """A renderer that also writes a whole feed, chunk by chunk (``limit=all``)."""
+
+    def stream(
+        self, items: Iterable[list[dict[str, Any]]], pretty: bool = False
+    ) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class JSONRenderer(StreamingRenderer):
     """A compact JSON document, UTF-8; indented when the view asks for it (``debug``)."""
 
     media_type = "application/json"
     format = "json"
     charset = None  # JSON is UTF-8 by definition: no charset parameter
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if data is None:
             return b""
         pretty = _wants_pretty(renderer_context)
@@ -77,14 +93,19 @@ class JSONRenderer(BaseRenderer):
         yield b"]"
 
 
-class NDJSONRenderer(BaseRenderer):
+class NDJSONRenderer(StreamingRenderer):
     """Newline-delimited JSON (``application/x-ndjson``): one object per line."""
 
     media_type = "application/x-ndjson"
     format = "ndjson"
     charset = None
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if data is None:
             return b""
         if isinstance(data, dict):  # an error body
@@ -113,15 +134,22 @@ class FeedContentNegotiation(BaseContentNegotiation):
     Importers send all kinds of ``Accept`` headers; an unknown one is not worth a 406.
     """
 
-    def select_parser(self, request, parsers):
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
         content_type = request.content_type.split(";")[0].strip().lower()
+        parsers = list(parsers)
         for parser in parsers:
             if parser.media_type == content_type:
                 return parser
         return parsers[0] if parsers else None  # a body without a known type: try JSON
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
         accept = request.META.get("HTTP_ACCEPT", "").lower()
+        renderers = list(renderers)
         for renderer in renderers:
             if renderer.media_type != "application/json" and renderer.media_type in accept:
                 return renderer, renderer.media_type

@@ -22,13 +22,14 @@ import contextlib
 import copy
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Mapping
 from pprint import pformat
 from types import FrameType
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.template.response import SimpleTemplateResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.log import log_response
 from django.views.debug import SafeExceptionReporterFilter
@@ -117,6 +118,8 @@ class FeedExceptionReporterFilter(SafeExceptionReporterFilter):
 
     # -- SafeExceptionReporterFilter ---------------------------------------------------------
     def get_safe_request_meta(self, request: HttpRequest | None) -> dict[str, Any]:
+        if request is None:
+            return {}
         meta = super().get_safe_request_meta(request)
         secrets = self.secrets()
         for name, value in meta.items():
@@ -138,19 +141,21 @@ class FeedExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(
         self, request: HttpRequest | None, tb_frame: FrameType
-    ) -> Iterator[tuple[str, Any]]:
+    ) -> ItemsView[str, Any]:
         secrets = self.secrets()
+        shown: dict[str, Any] = {}
         for name, value in super().get_traceback_frame_variables(request, tb_frame):
             if value is self.cleansed_substitute or (
                 SENSITIVE.search(name) and isinstance(value, str | bytes)
             ):
-                yield name, SUBSTITUTE
+                shown[name] = SUBSTITUTE
             else:
                 if isinstance(value, MultiValueDict):
                     value = {key: cleansed(key, value.getlist(key)) for key in value}
                 elif isinstance(value, Mapping):
                     value = cleansed("", value)
-                yield name, Shown(self.redact(_shown(value), secrets))
+                shown[name] = Shown(self.redact(_shown(value), secrets))
+        return shown.items()
 
 
 def cleansed(name: str, value: Any) -> Any:
@@ -197,7 +202,8 @@ def redacted_request(request: HttpRequest) -> HttpRequest:
     except Exception:  # e.g. more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         shown.GET = QueryDict()
     shown.COOKIES = reporter_filter.get_safe_cookies(request)
-    shown._post, shown._files = QueryDict(), MultiValueDict()
+    # The parsed body's attributes, private to HttpRequest (the stubs leave them out).
+    shown._post, shown._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]
     shown.exception_reporter_filter = reporter_filter
     return shown
 
@@ -297,20 +303,26 @@ def _shown(value: Any) -> str:
         return f"Error in formatting: {exc.__class__.__name__}: {exc}"
 
 
-def respond_safely(view: Any, dispatch: Any, request: HttpRequest, *args: Any, **kwargs: Any):
+def respond_safely(
+    view: Any,
+    dispatch: Callable[..., HttpResponseBase],
+    request: HttpRequest,
+    *args: Any,
+    **kwargs: Any,
+) -> HttpResponseBase:
     """``dispatch(request)`` of a feed view, its response rendered: whatever fails, rendering
     included, is a JSON 500; an unexpected exception and error responses are logged with
     the redacted request. The view's exception handler leaves its unexpected exception in
     ``view.unexpected_exception``."""
     try:
         response = dispatch(request, *args, **kwargs)
-        if callable(getattr(response, "render", None)) and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
     except Exception as exc:
         view.unexpected_exception = exc
         response = internal_error_response()
-    exc = getattr(view, "unexpected_exception", None)
-    if exc is not None:
-        report_unexpected(exc, request, view)
-    log_feed_response(response, request, exc)
+    unexpected = getattr(view, "unexpected_exception", None)
+    if unexpected is not None:
+        report_unexpected(unexpected, request, view)
+    log_feed_response(response, request, unexpected)
     return response

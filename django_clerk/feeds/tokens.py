@@ -41,6 +41,8 @@ try:
     import fcntl
 except ImportError:  # not on Windows: the cap is then per process only
     fcntl = None  # type: ignore[assignment]
+#: Whether slots can be shared by the processes of the host (``flock``).
+HAS_FLOCK: bool = fcntl is not None
 
 logger = logging.getLogger("django_clerk.feeds")
 
@@ -129,7 +131,7 @@ class HostSlots:
         return path
 
     def try_acquire(self, size: int) -> Callable[[], None] | None:
-        if fcntl is None:
+        if not HAS_FLOCK:
             return nothing
         directory = self.directory()
         if directory is None:
@@ -149,7 +151,7 @@ class HostSlots:
 
     def unreachable_until(self) -> float:
         """The end of the host's cooldown (UNIX time), 0 when none was recorded."""
-        directory = self.directory() if fcntl is not None else None
+        directory = self.directory() if HAS_FLOCK else None
         if directory is None:
             return 0.0
         try:
@@ -158,7 +160,7 @@ class HostSlots:
             return 0.0
 
     def mark_unreachable(self, until: float) -> None:
-        directory = self.directory() if fcntl is not None else None
+        directory = self.directory() if HAS_FLOCK else None
         if directory is None:
             return
         scratch = directory / f"{UNREACHABLE_FILE}.{os.getpid()}.{threading.get_ident()}"

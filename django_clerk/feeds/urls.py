@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from django.http import HttpResponseBase
 from django.urls import URLPattern, path, re_path
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
 
 from django_clerk.feeds import legacy, v2
 from django_clerk.feeds.views import FeedAPIView
@@ -27,7 +31,7 @@ SERVICES = {
 }
 
 
-def _both(route: str, view: object, name: str) -> list[URLPattern]:
+def _both(route: str, view: Callable[..., HttpResponseBase], name: str) -> list[URLPattern]:
     """``route`` with and without a trailing slash (importers use both)."""
     return [path(route, view, name=name), path(f"{route}/", view)]
 
@@ -48,8 +52,8 @@ def feed_urlpatterns() -> list[URLPattern]:
 class UnknownPathView(FeedAPIView):
     """Any other path under the app's prefix: a JSON 404 for any method, credentials or not."""
 
-    authentication_classes: ClassVar[list] = []
-    permission_classes: ClassVar[list] = []
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
+    permission_classes: Sequence[type[BasePermission]] = []
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         raise exceptions.NotFound("No feed or service at this address.")

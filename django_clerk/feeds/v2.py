@@ -7,9 +7,13 @@ A JSON array by default, NDJSON when the ``Accept`` header asks for ``applicatio
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any
 
+from django.http import StreamingHttpResponse
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from django_clerk.conf import clerk_settings
@@ -26,8 +30,8 @@ class HttpsRequired(exceptions.PermissionDenied):
 
 
 class FeedV2View(EntityFeedView):
-    authentication_classes: ClassVar[list] = [FeedV2Authentication]
-    renderer_classes: ClassVar[list] = [JSONRenderer, NDJSONRenderer]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [FeedV2Authentication]
+    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer, NDJSONRenderer]
     pagination_class = OffsetPagination
     protocol = FeedCrawl.Protocol.V2
 
@@ -37,5 +41,5 @@ class FeedV2View(EntityFeedView):
             raise HttpsRequired()
         super().perform_authentication(request)
 
-    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         return self.serve(request)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework import exceptions
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from django_clerk.conf import clerk_settings
@@ -22,7 +25,11 @@ from django_clerk.feeds.errors import exception_handler
 from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
 from django_clerk.feeds.pagination import KeysetPagination, Window, key_text
 from django_clerk.feeds.parsers import FeedFormParser, FeedJSONParser
-from django_clerk.feeds.renderers import FeedContentNegotiation, JSONRenderer
+from django_clerk.feeds.renderers import (
+    FeedContentNegotiation,
+    JSONRenderer,
+    StreamingRenderer,
+)
 from django_clerk.mapping import Policy, Renderer, get_serializer
 from django_clerk.models import Store
 
@@ -41,11 +48,11 @@ class HasStore(BasePermission):
 class FeedAPIView(APIView):
     """Base of every view Clerk's importer calls: JSON in, JSON out, errors as JSON."""
 
-    permission_classes: ClassVar[list] = [HasStore]
-    renderer_classes: ClassVar[list] = [JSONRenderer]
-    parser_classes: ClassVar[list] = [FeedJSONParser, FeedFormParser]
+    permission_classes: Sequence[type[BasePermission]] = [HasStore]
+    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer]
+    parser_classes: Sequence[type[BaseParser]] = [FeedJSONParser, FeedFormParser]
     content_negotiation_class = FeedContentNegotiation
-    throttle_classes: ClassVar[list] = []
+    throttle_classes: Sequence[type[BaseThrottle]] = []
     pretty = False
     #: The exception handler leaves an unexpected exception for :meth:`dispatch` to report.
     reports_unexpected = True
@@ -70,7 +77,7 @@ class FeedAPIView(APIView):
             raise exceptions.MethodNotAllowed(request.method)
         super().perform_authentication(request)
 
-    def get_exception_handler(self):
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return exception_handler
 
     def get_authenticate_header(self, request: Any) -> str:
@@ -90,7 +97,9 @@ class FeedAPIView(APIView):
 
     @property
     def store(self) -> Store:
-        return self.request.auth
+        store = self.request.auth
+        assert isinstance(store, Store)  # HasStore let the request in
+        return store
 
 
 class EntityFeedView(FeedAPIView):
@@ -103,9 +112,11 @@ class EntityFeedView(FeedAPIView):
 
     @property
     def paginator(self) -> KeysetPagination:
-        if "_paginator" not in self.__dict__:
-            self.__dict__["_paginator"] = self.pagination_class()
-        return self.__dict__["_paginator"]
+        paginator = self.__dict__.get("_paginator")
+        if paginator is None:
+            paginator = self.__dict__["_paginator"] = self.pagination_class()
+        assert isinstance(paginator, KeysetPagination)
+        return paginator
 
     def serve(self, request: Any) -> Response | StreamingHttpResponse:
         self.pretty = str(self.params.get("debug", "")).lower() in TRUE
@@ -153,14 +164,17 @@ class EntityFeedView(FeedAPIView):
         """Whether the store's options let this entity out (customers also need emails)."""
         return store.syncs(self.entity)
 
-    def render_page(self, items: list[Any], source: QuerySet, objects: Renderer) -> list:
+    def render_page(
+        self, items: list[Any], source: QuerySet[Any, Any], objects: Renderer
+    ) -> list[dict[str, Any]]:
         """Clerk objects for one page of rows or instances: a field that raises is left out
         of its object, broken objects are served and logged (see ``Policy.SKIP``)."""
         return objects.render(items, source.db).items
 
-    def stream(self, source: QuerySet, objects: Renderer) -> StreamingHttpResponse:
+    def stream(self, source: QuerySet[Any, Any], objects: Renderer) -> StreamingHttpResponse:
         """The whole feed (``limit=all``), rendered and sent in keyset chunks."""
         renderer = self.request.accepted_renderer
+        assert isinstance(renderer, StreamingRenderer)  # the feeds' renderers all stream
         size = clerk_settings.FEED_MAX_LIMIT
 
         def pages() -> Iterator[list[dict[str, Any]]]:

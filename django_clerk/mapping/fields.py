@@ -38,7 +38,8 @@ def related_objects(value: Any) -> Iterable[Any]:
     """Iterate a related manager through its prefetch cache, or a plain iterable."""
     if value is None:
         return ()
-    return value.all() if hasattr(value, "all") else value
+    items: Iterable[Any] = value.all() if hasattr(value, "all") else value
+    return items
 
 
 def resolve(obj: Any, path: str) -> Any:
@@ -52,7 +53,7 @@ def resolve(obj: Any, path: str) -> Any:
     return obj
 
 
-class ClerkField(serializers.Field):
+class ClerkField(serializers.Field[Any, Any, Any, Any]):
     """Base of the read-only Clerk fields.
 
     A field class of your own declares what it reads by implementing :meth:`reads` (and
@@ -92,9 +93,16 @@ class ClerkField(serializers.Field):
         attrs = list(self.source_attrs or [])
         return read_column_path(self, context.model, attrs) if attrs else None
 
+    @property
+    def bound_name(self) -> str:
+        """The field's name in its serializer (its key in the object)."""
+        if self.field_name is None:
+            raise RuntimeError(f"{type(self).__name__} is not bound to a serializer")
+        return self.field_name
+
     def output_keys(self) -> list[str]:
         """The keys this field puts in the object."""
-        return [self.field_name]
+        return [self.bound_name]
 
     def annotations(self) -> dict[str, Any]:
         """Annotations the queryset needs for this field (``{name: expression}``)."""
@@ -306,7 +314,7 @@ class TranslatedField(ClerkField):
         """The attributes holding the text in ``language``, most specific first."""
         if language == settings.LANGUAGE_CODE:
             return []
-        attribute = self.attribute or self.field_name
+        attribute = self.attribute or self.bound_name
         names = [self.pattern.format(attribute=attribute, lang=language.replace("-", "_"))]
         if "-" in language:  # "pt-br" falls back to "pt"
             names.append(self.pattern.format(attribute=attribute, lang=language.split("-")[0]))
@@ -316,11 +324,11 @@ class TranslatedField(ClerkField):
         language = translation.get_language() or settings.LANGUAGE_CODE
         names = self.candidates(language)
         values = tuple(getattr(instance, name, None) for name in names)
-        return (*values, getattr(instance, self.attribute or self.field_name))
+        return (*values, getattr(instance, self.attribute or self.bound_name))
 
     def reads(self, context: ReadContext) -> Reads | None:
         model = context.model
-        base = plain_column(model, self.attribute or self.field_name)
+        base = plain_column(model, self.attribute or self.bound_name)
         if base is None:
             return None
         columns: list[str | None] = []

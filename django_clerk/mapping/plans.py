@@ -81,14 +81,16 @@ class SerializerPlan:
         return found
 
 
-def field_reads(field: serializers.Field, context: ReadContext) -> Reads | None:
+def field_reads(field: serializers.Field[Any, Any, Any, Any], context: ReadContext) -> Reads | None:
     """What ``field`` declares it reads, or ``None`` when it needs a model instance."""
     if isinstance(field, ClerkField):
         return field.reads(context)
     return drf_reads(field, context.model)
 
 
-def readable_fields(serializer: ClerkSerializer) -> dict[str, serializers.Field]:
+def readable_fields(
+    serializer: ClerkSerializer,
+) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
     return {name: f for name, f in serializer.fields.items() if not f.write_only}
 
 
@@ -111,7 +113,7 @@ def build_row_plan(serializer_class: type[ClerkSerializer], language: str) -> Ro
     return RowPlan(columns, many, annotations, readers)
 
 
-def instead(field: serializers.Field) -> str:
+def instead(field: serializers.Field[Any, Any, Any, Any]) -> str:
     """What to declare instead of a field that needs instances."""
     if isinstance(field, serializers.SerializerMethodField):
         return (

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field as ModelField
-from django.db.models import Model
+from django.db.models import ForeignObjectRel, ManyToManyField, Model
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
@@ -70,7 +70,9 @@ def model_field(model: type[Model], name: str) -> Any:
         return None
 
 
-def plain_column(model: type[Model], name: str, *, files: bool = False) -> ModelField | None:
+def plain_column(
+    model: type[Model], name: str, *, files: bool = False
+) -> ModelField[Any, Any] | None:
     """The concrete field ``name`` (or attname) of ``model`` whose attribute is a plain
     column value (no descriptor of its own: not a relation object, nor a file unless
     ``files``, whose column is the file's name)."""
@@ -126,7 +128,7 @@ def null_link(attrs: Sequence[str], depth: int) -> Any:
 
 
 def read_column_path(
-    field: drf_fields.Field, model: type[Model], attrs: Sequence[str]
+    field: drf_fields.Field[Any, Any, Any, Any], model: type[Model], attrs: Sequence[str]
 ) -> Reads | None:
     """Reads of a value at ``attrs`` (a column, or one across foreign keys). A missing link
     (a product without a brand) goes through the field's own ``get_attribute`` rules (its
@@ -189,7 +191,7 @@ def read_many(model: type[Model], name: str, attrs: Sequence[str]) -> ManyRead |
     return ManyRead(name, tuple(c for c in columns if c is not None))
 
 
-def drf_reads(field: drf_fields.Field, model: type[Model]) -> Reads | None:
+def drf_reads(field: drf_fields.Field[Any, Any, Any, Any], model: type[Model]) -> Reads | None:
     """Reads of DRF's own fields, from their ``source``: a column (across foreign keys), a
     foreign key's id (``PrimaryKeyRelatedField``), or the ids of a many relation
     (``ManyRelatedField`` of primary keys). ``None``: the field needs model instances."""
@@ -218,17 +220,23 @@ def drf_reads(field: drf_fields.Field, model: type[Model]) -> Reads | None:
     return read_column_path(field, model, attrs)
 
 
-def fetch_many(model: type[Model], many: ManyRead, pks: list[Any], using: str) -> dict[Any, list]:
+def fetch_many(
+    model: type[Model], many: ManyRead, pks: list[Any], using: str
+) -> dict[Any, list[Any]]:
     """``{pk: [related row...]}`` for the page's ``pks``, one query, in the relation's
     order; a related row is a value when one column is read, else a tuple."""
     relation = model._meta.get_field(many.name)
     related = relation.related_model
-    if relation.many_to_many and not relation.auto_created:  # forward many-to-many
+    if isinstance(relation, ManyToManyField):  # forward many-to-many
         join = relation.related_query_name()
-    elif relation.many_to_many:  # reverse many-to-many
+    elif isinstance(relation, ForeignObjectRel) and relation.many_to_many:  # reverse
         join = relation.field.name
-    else:  # reverse foreign key
+    elif isinstance(relation, ForeignObjectRel):  # reverse foreign key
         join = relation.field.attname
+    else:
+        raise TypeError(f"{model.__name__}.{many.name} is not a many relation")
+    if not isinstance(related, type):
+        raise TypeError(f"{model.__name__}.{many.name} has no related model")
     found: dict[Any, list[Any]] = defaultdict(list)
     if not pks:
         return found

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=64)
 def _import(path: str) -> type[ClerkSerializer]:
     try:
-        return import_string(path)
+        serializer: type[ClerkSerializer] = import_string(path)
+        return serializer
     except ImportError as exc:
         raise ImproperlyConfigured(f"CLERK['SERIALIZERS']: cannot import {path!r}: {exc}") from exc
 

@@ -58,11 +58,15 @@ class Rendered:
         self.problems.update({offset + i: found for i, found in other.problems.items()})
 
 
+def _drop_email(data: dict[str, Any]) -> None:
+    data.pop("email", None)
+
+
 def store_rules(entity: str, store: Any) -> Callable[[dict[str, Any]], None] | None:
     """What a store's options take out of every object: orders lose ``email`` for stores
     that do not collect e-mails (the one place this rule lives)."""
     if entity == "orders" and store is not None and not getattr(store, "collect_emails", True):
-        return lambda data: data.pop("email", None)  # type: ignore[func-returns-value]
+        return _drop_email
     return None
 
 
@@ -132,7 +136,7 @@ class Renderer:
         self._steps: list[Step] | None = None
 
     # -- the source -------------------------------------------------------------------------
-    def source_queryset(self, queryset: QuerySet) -> QuerySet:
+    def source_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         """``queryset`` as this renderer reads it: ``values()`` rows, or instances with the
         relations and annotations the fields need."""
         plan = self.plan
@@ -383,7 +387,7 @@ def run_steps(
     return out, problems, failures
 
 
-def _annotated(queryset: QuerySet) -> set[str]:
+def _annotated(queryset: QuerySet[Any, Any]) -> set[str]:
     return set(queryset.query.annotations)
 
 

@@ -15,8 +15,8 @@ A serializer is a DRF ``ModelSerializer`` with a few additions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -42,10 +42,21 @@ from django_clerk.mapping.rendering import (
 from django_clerk.mapping.validation import REQUIRED
 
 
-class ClerkSerializer(serializers.ModelSerializer):
+class ClerkSerializer(serializers.ModelSerializer[Any]):
     """Base of every Clerk serializer; subclass one of the five entity classes below."""
 
     entity: ClassVar[str] = ""
+    #: :meth:`relation_paths` of the class itself (read from its ``__dict__``, not inherited).
+    _relation_paths_cache: ClassVar[tuple[list[str], list[str]] | None] = None
+
+    if TYPE_CHECKING:
+
+        class Meta:
+            """What a subclass's ``Meta`` holds (``model``, ``fields``; the optional
+            ``modified_field``, ``date_field``, ``in_stock_filter``, ``sync_related``)."""
+
+            model: ClassVar[type[models.Model]]
+            fields: ClassVar[Sequence[str] | str]
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -58,7 +69,7 @@ class ClerkSerializer(serializers.ModelSerializer):
 
     # -- which objects -------------------------------------------------------------------
     @classmethod
-    def get_queryset(cls, store: Any) -> QuerySet:
+    def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
         """The objects of this entity for ``store``. Override to filter (published only,
         this store's site...); add select/prefetch_related for method fields."""
         return cls.Meta.model._default_manager.all()
@@ -72,7 +83,7 @@ class ClerkSerializer(serializers.ModelSerializer):
         return condition
 
     @classmethod
-    def feed_queryset(cls, store: Any) -> QuerySet:
+    def feed_queryset(cls, store: Any) -> QuerySet[Any, Any]:
         """What the feeds and the sync serve for ``store``: :meth:`get_queryset`, less what
         the store's options leave out, with relations loaded, in primary-key order."""
         queryset = cls.get_queryset(store)
@@ -88,7 +99,7 @@ class ClerkSerializer(serializers.ModelSerializer):
         return cls.optimize_queryset(queryset).order_by("pk")
 
     @classmethod
-    def optimize_queryset(cls, queryset: QuerySet) -> QuerySet:
+    def optimize_queryset(cls, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         """Add the select_related/prefetch_related and annotations the declared fields
         need."""
         annotations = plan_for(cls).annotations
@@ -101,7 +112,8 @@ class ClerkSerializer(serializers.ModelSerializer):
         if prefetch:
             existing = {
                 p if isinstance(p, str) else p.prefetch_to
-                for p in queryset._prefetch_related_lookups
+                # QuerySet's own record of its prefetch lookups (the stubs leave it out).
+                for p in queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             }
             missing = [p for p in prefetch if p not in existing]
             if missing:
@@ -111,7 +123,7 @@ class ClerkSerializer(serializers.ModelSerializer):
     @classmethod
     def relation_paths(cls) -> tuple[list[str], list[str]]:
         """The (select_related, prefetch_related) lookups the declared fields traverse."""
-        cached = cls.__dict__.get("_relation_paths_cache")
+        cached: tuple[list[str], list[str]] | None = cls.__dict__.get("_relation_paths_cache")
         if cached is not None:
             return cached
         model = cls.Meta.model
@@ -199,9 +211,10 @@ class ClerkSerializer(serializers.ModelSerializer):
         for name, field in cls().fields.items():
             if field.write_only:
                 continue
-            is_clerk = isinstance(field, clerk_fields.ClerkField)
-            keys = field.output_keys() if is_clerk else [name]
-            replaces = field.replaces if is_clerk else frozenset()
+            if isinstance(field, clerk_fields.ClerkField):
+                keys, replaces = field.output_keys(), field.replaces
+            else:
+                keys, replaces = [name], frozenset()
             for key in keys:
                 if key in emitted and key not in replaces:
                     clashes.append((key, emitted[key], name))
@@ -223,6 +236,8 @@ def crosses_many(model: type[models.Model], condition: Q) -> bool:
             if crosses_many(model, child):
                 return True
             continue
+        if not isinstance(child, tuple):  # an expression: no lookup path to follow
+            continue
         current = model
         for part in str(child[0]).split(LOOKUP_SEP):
             try:
@@ -237,7 +252,9 @@ def crosses_many(model: type[models.Model], condition: Q) -> bool:
     return False
 
 
-def relation_path(model: type[models.Model], field: serializers.Field) -> tuple[str | None, str]:
+def relation_path(
+    model: type[models.Model], field: serializers.Field[Any, Any, Any, Any]
+) -> tuple[str | None, str]:
     """Classify a field's source path: ``("select", "brand")``, ``("prefetch", "categories")`` or
     ``(None, "")`` when it crosses no relation (or leaves the model's fields)."""
     attrs: list[str] = field.source_attrs
@@ -246,19 +263,20 @@ def relation_path(model: type[models.Model], field: serializers.Field) -> tuple[
     current = model
     for attr in attrs:
         try:
-            field = current._meta.get_field(attr)
+            model_field = current._meta.get_field(attr)
         except Exception:
             break  # a property or method: nothing we can load for it
-        if not field.is_relation or field.related_model is None:
+        related = model_field.related_model
+        if not model_field.is_relation or not isinstance(related, type):
             break
-        if getattr(field, "attname", None) == attr != field.name:
+        if getattr(model_field, "attname", None) == attr != model_field.name:
             break  # "brand_id": the column itself, no join needed
         path.append(attr)
-        if field.many_to_many or field.one_to_many:
+        if model_field.many_to_many or model_field.one_to_many:
             kind = "prefetch"
             break  # deeper hops go with the prefetch lookup
         kind = kind or "select"
-        current = field.related_model
+        current = related
     if kind is None or not path:
         return None, ""
     if (

@@ -69,7 +69,7 @@ class ClerkDataError(ValidationError):
         super().__init__(f"{entity} {object_id!r}: field {field!r} {problem}")
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 def _type_names(types: tuple[type, ...]) -> str:

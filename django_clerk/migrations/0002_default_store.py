@@ -1,10 +1,12 @@
 """Create the store called "default", whose keys CLERK["PUBLIC_KEY"]/["PRIVATE_KEY"] give."""
 
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def create_default_store(apps, schema_editor):
+def create_default_store(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Store = apps.get_model("django_clerk", "Store")
     Store.objects.using(schema_editor.connection.alias).get_or_create(
         code="default",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from django_clerk.absolute_urls import join_url
 from django_clerk.conf import clerk_settings
+
+if TYPE_CHECKING:
+    from django_clerk.client import ClerkClient
 
 DEFAULT_STORE_CODE = "default"
 
@@ -220,7 +224,7 @@ class Store(models.Model):
             return ""
         return join_url(self.get_base_url(), path_or_url)
 
-    def client(self):  # -> django_clerk.client.ClerkClient
+    def client(self) -> ClerkClient:
         """A Clerk API client with this store's credentials."""
         from django_clerk.client import ClerkClient
 

@@ -9,6 +9,7 @@ opens the admin.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -35,10 +36,10 @@ def validate_content_ids(value: str) -> None:
         )
 
 
-class ContentIdsField(models.CharField):
+class ContentIdsField(models.CharField):  # type: ignore[type-arg]  # not subscriptable at runtime
     """Comma-separated Clerk Content ids."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 500)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)

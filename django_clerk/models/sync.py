@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ ENTITY_CHOICES = [(entity, entity) for entity in ENTITIES]
 
 
 class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
-    def due(self, now=None) -> PendingChangeQuerySet:
+    def due(self, now: datetime.datetime | None = None) -> PendingChangeQuerySet:
         """Pending, due now, and not claimed by a live delivery."""
         now = now or timezone.now()
         return self.filter(state=PendingChange.State.PENDING, due_at__lte=now).filter(

@@ -103,7 +103,7 @@ class Storefront:
             return ""
         if not self.user_is_authenticated():
             return ""
-        return getattr(self.request.user, "email", "") or ""
+        return getattr(getattr(self.request, "user", None), "email", "") or ""
 
     # -- "filter duplicates" -------------------------------------------------------------
     def next_placement(self) -> tuple[list[str], str]:
@@ -130,10 +130,11 @@ def storefront_for(context: Context) -> Storefront:
             found = Storefront(request)
             setattr(request, REQUEST_ATTRIBUTE, found)
         return found
-    root = context.render_context.dicts[0]
-    if REQUEST_ATTRIBUTE not in root:
-        root[REQUEST_ATTRIBUTE] = Storefront(None)
-    return root[REQUEST_ATTRIBUTE]
+    root: dict[Any, Any] = context.render_context.dicts[0]
+    storefront = root.get(REQUEST_ATTRIBUTE)
+    if not isinstance(storefront, Storefront):
+        storefront = root[REQUEST_ATTRIBUTE] = Storefront(None)
+    return storefront
 
 
 def csp_nonce(context: Context) -> str:

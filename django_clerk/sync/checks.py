@@ -28,7 +28,10 @@ from django.db.models import Count
 
 from django_clerk import ENTITIES
 from django_clerk.conf import clerk_settings
+from django_clerk.mapping import get_serializer
+from django_clerk.models import PendingChange
 from django_clerk.sync.dispatch import DELIVERY_MODES
+from django_clerk.sync.signals import concrete_model, dependencies
 
 DURATIONS = (
     "SYNC_TIMEOUT",
@@ -74,7 +77,8 @@ def _check_task_backend() -> list[CheckMessage]:
         try:
             from django.tasks import task_backends
         except ImportError:
-            from django_tasks import task_backends
+            # The backport has the same API; the stubs describe django.tasks.
+            from django_tasks import task_backends  # type: ignore[assignment]
     except ImportError:
         return [
             Error(
@@ -103,14 +107,13 @@ def _check_task_backend() -> list[CheckMessage]:
 def _check_sync_related() -> list[CheckMessage]:
     """E032 for each serializer whose relations cannot be followed; serializers that cannot
     be imported or have no model are the mapping checks' business (E004-E006)."""
-    from django_clerk.mapping import get_serializer
-    from django_clerk.sync.signals import dependencies
-
     errors: list[CheckMessage] = []
     for entity in ENTITIES:
         try:
             serializer = get_serializer(entity)
-            model = serializer.Meta.model._meta.concrete_model
+            if serializer is None:
+                continue
+            model = concrete_model(serializer.Meta.model)
         except Exception:
             continue
         try:
@@ -127,8 +130,6 @@ AUTHENTICATION_PREFIX = "[AuthenticationError]"
 @register("django_clerk")
 def check_outbox(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """W031 for failed changes, W032 for changes held by a store's refused keys."""
-    from django_clerk.models import PendingChange
-
     try:
         failed = list(
             PendingChange.objects.filter(state=PendingChange.State.FAILED)

@@ -24,7 +24,7 @@ CHUNK_SIZE = 2000
 
 
 def queue_for_sync(
-    objects: models.QuerySet | Iterable[models.Model],
+    objects: models.QuerySet[Any, Any] | Iterable[models.Model],
     store: Any = None,
     *,
     using: str | None = None,

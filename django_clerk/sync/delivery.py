@@ -78,7 +78,7 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     cap = float(clerk_settings.SYNC_RETRY_MAX_BACKOFF)
     if retry_after is not None:
         return min(max(retry_after, 0.0), cap)
-    return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2 ** max(attempts - 1, 0), cap)
+    return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2.0 ** max(attempts - 1, 0), cap)
 
 
 def deliver_due(
@@ -159,7 +159,7 @@ def claim_batch(
     return (token, rows) if rows else None
 
 
-def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet:
+def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet[Any, Any]:
     due = PendingChange.objects.using(using).due(now)
     if store_ids is not None:
         due = due.filter(store_id__in=store_ids)
@@ -210,7 +210,7 @@ def deliver_batch(
     retry = set(upserted.retry) | set(deleted.retry)
     if retry:
         report.retrying = _settle_retry(token, rows, retry, error, using)
-        if classify(error) is Failure.TRANSIENT:
+        if error is None or classify(error) is Failure.TRANSIENT:
             report.transient_failures = 1
             logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
         else:
@@ -263,7 +263,7 @@ def _wake_waiting(store_id: int, entity: str, using: str) -> int:
     )
 
 
-def _mine(token: str, object_ids: Any, using: str) -> QuerySet:
+def _mine(token: str, object_ids: Any, using: str) -> QuerySet[Any, Any]:
     return PendingChange.objects.using(using).filter(lease=token, object_id__in=list(object_ids))
 
 

@@ -21,9 +21,12 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from django_clerk.conf import clerk_settings
@@ -42,6 +45,13 @@ GATHER_SECONDS = 0.5
 go out together (fewer calls to Clerk, fewer writes competing with the shop's)."""
 
 
+_scheduled_on: weakref.WeakKeyDictionary[BaseDatabaseWrapper, list[Any]] = (
+    weakref.WeakKeyDictionary()
+)
+"""``{connection: its list of commit callbacks that holds ours}`` (connections are
+per-thread)."""
+
+
 def schedule(using: str) -> None:
     """Ask for a delivery once the current transaction commits (once per transaction)."""
     if clerk_settings.SYNC_DELIVERY == "manual":
@@ -53,10 +63,10 @@ def schedule(using: str) -> None:
     # One callback per transaction: Django gives each transaction (and each savepoint
     # rollback) a new list of callbacks, so the list's identity tells whether ours is in it.
     hooks = connection.run_on_commit
-    if getattr(connection, "_django_clerk_hooks", None) is hooks:
+    if _scheduled_on.get(connection) is hooks:
         return
     transaction.on_commit(after_commit, using=using, robust=True)
-    connection._django_clerk_hooks = connection.run_on_commit
+    _scheduled_on[connection] = connection.run_on_commit
 
 
 def after_commit() -> None:

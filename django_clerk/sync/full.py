@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,7 +27,18 @@ from django_clerk.models import PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
+if TYPE_CHECKING:
+    from django_clerk.mapping.serializers import ClerkSerializer
+
 Progress = Callable[["FullSyncProgress"], None]
+
+
+def mapped_serializer(entity: str) -> type[ClerkSerializer]:
+    """The serializer mapped to ``entity``; a full sync runs for mapped entities only."""
+    serializer = get_serializer(entity)
+    if serializer is None:
+        raise ImproperlyConfigured(f"CLERK['SERIALIZERS'] maps no serializer to {entity!r}")
+    return serializer
 
 
 def pk_of(item: Any) -> Any:
@@ -96,9 +108,9 @@ class FullSync:
             and (wanted is None or entity in wanted)
         ]
 
-    def queryset(self, store: Store, entity: str) -> tuple[QuerySet, bool]:
+    def queryset(self, store: Store, entity: str) -> tuple[QuerySet[Any, Any], bool]:
         """The objects to send, and whether ``since`` had to be ignored."""
-        serializer = get_serializer(entity)
+        serializer = mapped_serializer(entity)
         queryset = serializer.feed_queryset(store)
         if self.since is None:
             return queryset, False
@@ -108,7 +120,7 @@ class FullSync:
         return queryset.filter(**{f"{modified}__gt": self.since}), False
 
     def sync(self, store: Store, entity: str) -> FullSyncProgress:
-        serializer = get_serializer(entity)
+        serializer = mapped_serializer(entity)
         pk_field = serializer.Meta.model._meta.pk
         queryset, since_ignored = self.queryset(store, entity)
         checkpoint = self._checkpoint(store, entity)

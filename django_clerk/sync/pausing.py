@@ -10,7 +10,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from contextvars import ContextVar, Token
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,11 +48,11 @@ class sync_paused:  # lower case: used like a function, ``with sync_paused():``
                 with sync_paused():
                     return await func(*args, **kwargs)
 
-            return async_wrapper  # type: ignore[return-value]
+            return cast(F, async_wrapper)  # same signature, as functools.wraps keeps it
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with sync_paused():
                 return func(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)

@@ -23,7 +23,7 @@ logger = logging.getLogger("django_clerk.sync")
 
 
 def serialize_each(
-    serializer: Any, objects: QuerySet | list[Any], store: Any, *, yield_gil: bool = True
+    serializer: Any, objects: QuerySet[Any, Any] | list[Any], store: Any, *, yield_gil: bool = True
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """``({object id: payload}, {object id: reason})`` for ``objects`` rendered for ``store``.
 

@@ -82,7 +82,12 @@ _enabled = False  # connect() was called (by the app's ready()): follow setting 
 
 def plan_for(model: type[models.Model]) -> ModelPlan | None:
     """The plan of ``model`` (or of its concrete model), ``None`` when Clerk ignores it."""
-    return _plans.get(model) or _plans.get(model._meta.concrete_model)
+    return _plans.get(model) or _plans.get(concrete_model(model))
+
+
+def concrete_model(model: type[models.Model]) -> type[models.Model]:
+    """The model whose table holds ``model``'s rows (itself, unless it is a proxy)."""
+    return model._meta.concrete_model or model
 
 
 # -- building the plans ------------------------------------------------------------------------
@@ -91,7 +96,7 @@ def build_plans() -> tuple[dict[type[models.Model], ModelPlan], dict[Any, list[D
     plans: dict[type[models.Model], ModelPlan] = {}
     m2m: dict[Any, list[Dependency]] = {}
     for entity, serializer in mapped_entities().items():
-        owner = serializer.Meta.model._meta.concrete_model
+        owner = concrete_model(serializer.Meta.model)
         plans.setdefault(owner, ModelPlan()).entities.append(entity)
         for dependency, through in dependencies(entity, serializer, owner):
             plan = plans.setdefault(dependency.related, ModelPlan())
@@ -139,14 +144,15 @@ def dependencies(
                     f"{serializer.__qualname__}: {lookup!r} is not a relation of "
                     f"{owner._meta.label} ({exc})"
                 ) from exc
-            if not relation.is_relation or relation.related_model is None:
+            related_model = relation.related_model
+            if not relation.is_relation or not isinstance(related_model, type):
                 break
-            related = relation.related_model._meta.concrete_model
+            related = concrete_model(related_model)
             one_hop = depth == 1
-            many = relation.many_to_many
+            many = bool(relation.many_to_many)
             attname = None
-            if one_hop and relation.one_to_many:  # reverse FK: variant.product_id
-                attname = relation.field.attname
+            if one_hop and relation.one_to_many and isinstance(relation, models.ForeignObjectRel):
+                attname = relation.field.attname  # reverse FK: variant.product_id
             dependency = Dependency(
                 entity=entity,
                 owner=owner,

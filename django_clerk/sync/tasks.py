@@ -15,7 +15,8 @@ from django.utils import timezone
 try:  # Django >= 6.0
     from django.tasks import task, task_backends
 except ImportError:  # Django 5.2: the backport
-    from django_tasks import task, task_backends
+    # The backport has the same API; the stubs describe django.tasks.
+    from django_tasks import task, task_backends  # type: ignore[assignment,no-redef]
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange
