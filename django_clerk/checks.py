@@ -12,7 +12,7 @@
 ``django_clerk.E009``     a numeric setting is out of range
 ``django_clerk.E010``     ``CLERK["STORES"]`` is malformed
 ``django_clerk.E011``     ``Meta.modified_field``/``Meta.date_field`` is not a field of the model
-``django_clerk.E012``     ``Meta.in_stock_filter`` does not apply to the model
+``django_clerk.E012``     ``Meta.in_stock_filter`` or ``hidden_filter`` does not apply to the model
 ``django_clerk.E013``     ``CLERK["BASE_URL"]`` is not an absolute http(s) URL
 ``django_clerk.I014``     a serializer renders from model instances (names the field that
                           needs them and what to declare instead); info only
@@ -184,15 +184,17 @@ def _check_serializer(entity: str, serializer: Any, base: type) -> list[CheckMes
                 )
             )
     errors.extend(_check_sources(where, serializer))
-    condition = getattr(meta, "in_stock_filter", None)
-    if condition is not None:
+    for option in ("in_stock_filter", "hidden_filter"):
+        condition = getattr(meta, option, None)
+        if condition is None:
+            continue
         try:
             q = Q(**condition) if isinstance(condition, dict) else condition
             str(model._default_manager.filter(q).query)  # compiles, touches no database
         except (FieldError, TypeError, ValueError) as exc:
             errors.append(
                 Error(
-                    f"{where}: Meta.in_stock_filter does not apply to {model.__name__}: {exc}",
+                    f"{where}: Meta.{option} does not apply to {model.__name__}: {exc}",
                     obj=serializer,
                     id="django_clerk.E012",
                 )
