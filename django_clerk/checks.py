@@ -55,7 +55,11 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "FEED_CURSOR_IDLE_SECONDS": (60, 7 * 86400),
     "SYNC_BATCH_SIZE": (1, 1000),
     "SYNC_MAX_ATTEMPTS": (1, 1000),
+    "FEED_WIPE_GUARD_MIN_ITEMS": (0, 10**9),
 }
+#: Numeric settings that may also be ``None`` (``FEED_WIPE_GUARD_SHARE``: ``0``/``None`` turn
+#: the wipe guard off; ``1`` would refuse nothing).
+OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
 STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
 
 
@@ -73,8 +77,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 id="django_clerk.E002",
             )
         )
-    for name, (low, high) in NUMERIC_RANGES.items():
+    ranges = {**NUMERIC_RANGES, **OPTIONAL_RANGES}
+    for name, (low, high) in ranges.items():
         value = getattr(clerk_settings, name)
+        if value is None and name in OPTIONAL_RANGES:
+            continue
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))

@@ -4,39 +4,17 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import Q
 from shop.clerk import ProductSerializer as ShopProductSerializer
 from shop.models import Category, Product
 
 from django_clerk.mapping import Renderer
 from django_clerk.sync.delivery import deliver_due
+from tests.feeds.serializers import HiddenCategorySerializer, UnpublishedHiddenSerializer
 
 pytestmark = pytest.mark.django_db
 
 
-class UnpublishedHiddenSerializer(ShopProductSerializer):
-    """Unpublished products are hidden, not left out."""
-
-    class Meta(ShopProductSerializer.Meta):
-        hidden_filter = {"is_published": False}
-
-    @classmethod
-    def get_queryset(cls, store):
-        return Product.objects.all()
-
-
-class HiddenCategorySerializer(ShopProductSerializer):
-    """Hidden across a many-to-many relation: in any category whose slug starts "hidden"."""
-
-    class Meta(ShopProductSerializer.Meta):
-        hidden_filter = Q(categories__slug__startswith="hidden")
-
-    @classmethod
-    def get_queryset(cls, store):
-        return Product.objects.all()
-
-
-HERE = "tests.sync.test_hidden"
+HERE = "tests.feeds.serializers"
 
 
 @pytest.fixture
