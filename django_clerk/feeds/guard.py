@@ -54,7 +54,7 @@ def last_complete_size(store: Store, entity: str, protocol: str) -> int | None:
     )
 
 
-def check_first_page(store: Store, entity: str, protocol: str, queryset: QuerySet) -> None:
+def check_first_page(store: Store, entity: str, protocol: str, queryset: QuerySet[Any]) -> None:
     """Raise :class:`FeedWipeRefused` when the feed (``queryset``) would wipe the catalogue."""
     if not wipe_guard.guards(entity):
         return
@@ -63,7 +63,7 @@ def check_first_page(store: Store, entity: str, protocol: str, queryset: QuerySe
     except DatabaseError:  # e.g. the tables are not migrated yet: serve
         logger.warning("Could not read the last crawl of %s", entity, exc_info=True)
         return
-    if not wipe_guard.applies(previous):
+    if previous is None or not wipe_guard.applies(previous):
         return  # nothing to compare with, or too small to guard: no COUNT
     current = queryset.count()
     if not wipe_guard.would_wipe(previous, current):
@@ -100,6 +100,6 @@ def record_refusal(store: Store, entity: str, protocol: str, current: int, previ
         logger.warning("Could not record a refused crawl of %s", entity, exc_info=True)
 
 
-def release(crawls: QuerySet[FeedCrawl] | Any) -> int:
+def release(crawls: QuerySet[FeedCrawl]) -> int:
     """Accept the size of these refused crawls: the next crawl is compared with it."""
     return crawls.filter(refused=True, released_at=None).update(released_at=timezone.now())

@@ -95,7 +95,7 @@ class FullSync:
         self.dry_run = dry_run
         self.progress = progress or (lambda state: None)
         self.force = force
-        self._sizes: dict[tuple[int, str], int] = {}
+        self._sizes: dict[tuple[Any, str], int] = {}
 
     def run(self) -> list[FullSyncProgress]:
         if self.since is None and not self.dry_run and not self.force:
@@ -121,9 +121,11 @@ class FullSync:
     def check_wipe(self) -> None:
         """Raise :class:`FullSyncRefused` when a store's feed of an entity holds far fewer
         objects than when its last full sync completed (one ``COUNT`` each guarded one)."""
-        records = {
-            (record.store_id, record.entity): record.items
-            for record in FullSyncRecord.objects.filter(store__in=self.stores)
+        records: dict[tuple[Any, str], int] = {
+            (store_pk, entity): items
+            for store_pk, entity, items in FullSyncRecord.objects.filter(
+                store__in=self.stores
+            ).values_list("store", "entity", "items")
         }
         reasons = []
         for store in self.stores:
@@ -145,7 +147,9 @@ class FullSync:
         """How many objects the store's whole feed of ``entity`` holds (counted once)."""
         key = (store.pk, entity)
         if key not in self._sizes:
-            self._sizes[key] = get_serializer(entity).feed_queryset(store).count()
+            serializer = get_serializer(entity)
+            assert serializer is not None  # entities_for() lists mapped entities only
+            self._sizes[key] = serializer.feed_queryset(store).count()
         return self._sizes[key]
 
     def queryset(self, store: Store, entity: str) -> tuple[QuerySet, bool]:

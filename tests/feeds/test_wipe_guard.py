@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from shop.models import Customer, Order, Product
 
+from django_clerk.feeds.checks import check_refused_feeds
 from django_clerk.mapping import get_serializer
 from django_clerk.models import FeedCrawl, Store
 from tests.feeds.conftest import legacy
@@ -72,6 +73,9 @@ def test_legacy_first_page_is_refused_when_most_products_left(client, en):
         previous,
     )
     assert refused.released_at is None
+    (warning,) = check_refused_feeds()
+    assert warning.id == "django_clerk.W022"
+    assert f"default/products (legacy): 5 of {previous}" in warning.msg
 
 
 def test_v2_first_page_is_refused_and_other_pages_are_not_guarded(client, en, token):
@@ -174,4 +178,9 @@ def test_release_with_the_management_command(client, en, capsys):
     assert legacy(client, "product", page=1, limit=100).status_code == 503
     call_command("clerk_sync", "--release-feed-guard", "--entity", "products")
     assert "1 refused feed crawl(s) released." in capsys.readouterr().out
+    assert check_refused_feeds() == []
     assert legacy(client, "product", page=1, limit=100).json() == []
+
+
+def test_no_refused_feed_no_warning(en):
+    assert check_refused_feeds() == []
