@@ -12,7 +12,7 @@
 ``django_clerk.E009``     a numeric setting is out of range
 ``django_clerk.E010``     ``CLERK["STORES"]`` is malformed
 ``django_clerk.E011``     ``Meta.modified_field``/``Meta.date_field`` is not a field of the model
-``django_clerk.E012``     ``Meta.in_stock_filter`` does not apply to the model
+``django_clerk.E012``     ``Meta.in_stock_filter`` or ``hidden_filter`` does not apply to the model
 ``django_clerk.E013``     ``CLERK["BASE_URL"]`` is not an absolute http(s) URL
 ``django_clerk.I014``     a serializer renders from model instances (names the field that
                           needs them and what to declare instead); info only
@@ -58,7 +58,11 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "FEED_CURSOR_IDLE_SECONDS": (60, 7 * 86400),
     "SYNC_BATCH_SIZE": (1, 1000),
     "SYNC_MAX_ATTEMPTS": (1, 1000),
+    "FEED_WIPE_GUARD_MIN_ITEMS": (0, 10**9),
 }
+#: Numeric settings that may also be ``None`` (``FEED_WIPE_GUARD_SHARE``: ``0``/``None`` turn
+#: the wipe guard off; ``1`` would refuse nothing).
+OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
 STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
 
 
@@ -76,8 +80,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 id="django_clerk.E002",
             )
         )
-    for name, (low, high) in NUMERIC_RANGES.items():
+    ranges = {**NUMERIC_RANGES, **OPTIONAL_RANGES}
+    for name, (low, high) in ranges.items():
         value = getattr(clerk_settings, name)
+        if value is None and name in OPTIONAL_RANGES:
+            continue
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
@@ -186,15 +193,17 @@ def _check_serializer(
                 )
             )
     errors.extend(_check_sources(where, serializer))
-    condition = getattr(meta, "in_stock_filter", None)
-    if condition is not None:
+    for option in ("in_stock_filter", "hidden_filter"):
+        condition = getattr(meta, option, None)
+        if condition is None:
+            continue
         try:
             q = Q(**condition) if isinstance(condition, dict) else condition
             str(model._default_manager.filter(q).query)  # compiles, touches no database
         except (FieldError, TypeError, ValueError) as exc:
             errors.append(
                 Error(
-                    f"{where}: Meta.in_stock_filter does not apply to {model.__name__}: {exc}",
+                    f"{where}: Meta.{option} does not apply to {model.__name__}: {exc}",
                     obj=serializer,
                     id="django_clerk.E012",
                 )

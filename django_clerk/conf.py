@@ -36,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_VERIFY_COOLDOWN": 10.0,  # seconds of 503 without asking after Clerk was unreachable
     "STORE_CACHE_SECONDS": 30,  # how long the storefront caches the active stores (0: never)
     "FEED_CURSOR_IDLE_SECONDS": 3600,  # a crawl's cursor is dropped after this long unused
+    # -- Wipe guard: a full feed crawl or full sync that would lose more than this share of
+    # what the last complete one held is refused (0 or None: never refused) ------------------
+    "FEED_WIPE_GUARD_SHARE": 0.5,
+    "FEED_WIPE_GUARD_MIN_ITEMS": 50,  # a last complete one smaller than this is not guarded
     # -- Real-time sync -----------------------------------------------------------
     "REALTIME_SYNC": True,
     "SYNC_BATCH_SIZE": 1000,

@@ -43,6 +43,10 @@ def test_example_project_configuration_passes():
         ({"API_URL": "api.clerk.io/v2"}, ["django_clerk.E008"]),
         ({"FEED_MAX_LIMIT": 5000}, ["django_clerk.E009"]),
         ({"API_TIMEOUT": "10"}, ["django_clerk.E009"]),
+        ({"FEED_WIPE_GUARD_SHARE": 1.5}, ["django_clerk.E009"]),
+        ({"FEED_WIPE_GUARD_SHARE": -0.1}, ["django_clerk.E009"]),
+        ({"FEED_WIPE_GUARD_SHARE": "half"}, ["django_clerk.E009"]),
+        ({"FEED_WIPE_GUARD_MIN_ITEMS": -1}, ["django_clerk.E009"]),
         ({"STORES": {"da": {"PUBLIC": "x"}}}, ["django_clerk.E010"]),
         ({"STORES": []}, ["django_clerk.E010"]),
         (
@@ -50,6 +54,7 @@ def test_example_project_configuration_passes():
             ["django_clerk.E011"],
         ),
         ({"SERIALIZERS": {"products": "tests.test_checks.BadStockFilter"}}, ["django_clerk.E012"]),
+        ({"SERIALIZERS": {"products": "tests.test_checks.BadHiddenFilter"}}, ["django_clerk.E012"]),
         ({"BASE_URL": "/shop"}, ["django_clerk.E013"]),
     ],
 )
@@ -89,3 +94,14 @@ class BadModifiedField(ArticleSerializer):
 class BadStockFilter(ArticleSerializer):
     class Meta(ArticleSerializer.Meta):
         in_stock_filter = {"stock__gt": 0}
+
+
+class BadHiddenFilter(ArticleSerializer):
+    class Meta(ArticleSerializer.Meta):
+        hidden_filter = {"is_hidden": True}
+
+
+@pytest.mark.parametrize("share", [None, 0, 0.25, 1])
+def test_wipe_guard_share_may_be_off(share):
+    with override_settings(CLERK={"FEED_WIPE_GUARD_SHARE": share}):
+        assert check_ids() == []

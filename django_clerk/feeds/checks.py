@@ -4,7 +4,11 @@
 ``django_clerk.E020``     ``rest_framework`` or ``django_filters`` is not installed
 ``django_clerk.E021``     ``CLERK["FEED_DEFAULT_LIMIT"]`` is above ``FEED_MAX_LIMIT``
 ``django_clerk.W020``     ``CLERK["FEED_ALLOW_HTTP"]`` is on while ``DEBUG`` is off
+``django_clerk.W022``     the wipe guard refuses a feed (per store and entity): accept the
+                          new size in the admin or ``clerk_sync --release-feed-guard``
 ========================  ==============================================================
+
+W022 reads the feed crawls; without a database (or before ``migrate``) it says nothing.
 """
 
 from __future__ import annotations
@@ -51,3 +55,34 @@ def check_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+@register("django_clerk")
+def check_refused_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """W022: feeds the wipe guard refuses until an admin accepts their new size."""
+    from django_clerk.models import FeedCrawl
+
+    try:
+        refused = list(
+            FeedCrawl.objects.filter(refused=True, released_at=None)
+            .order_by("store__code", "entity", "protocol")
+            .values_list("store__code", "entity", "protocol", "items", "baseline")
+        )
+    except Exception:  # no database, no table yet (before migrate), no access (tests)
+        return []
+    if not refused:
+        return []
+    feeds = ", ".join(
+        f"{code}/{entity} ({protocol}): {items} of {baseline}"
+        for code, entity, protocol, items, baseline in refused
+    )
+    return [
+        Warning(
+            f"The wipe guard refuses {len(refused)} feed(s) to Clerk.io's importer, which "
+            f"held far fewer objects than at their last complete crawl ({feeds}).",
+            hint="If the catalogue really shrank, accept the new size in the admin (Feed "
+            "crawls, 'Accept the new size') or with manage.py clerk_sync --release-feed-guard; "
+            "otherwise fix what emptied the feed.",
+            id="django_clerk.W022",
+        )
+    ]

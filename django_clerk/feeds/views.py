@@ -20,9 +20,10 @@ from rest_framework.views import APIView
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds import reporting
 from django_clerk.feeds.authentication import WWW_AUTHENTICATE
-from django_clerk.feeds.crawls import CrawlPage, crawl_scope
+from django_clerk.feeds.crawls import CrawlPage, Step, crawl_scope
 from django_clerk.feeds.errors import exception_handler
 from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
+from django_clerk.feeds.guard import check_first_page
 from django_clerk.feeds.pagination import KeysetPagination, Window, key_text
 from django_clerk.feeds.parsers import FeedFormParser, FeedJSONParser
 from django_clerk.feeds.renderers import (
@@ -148,6 +149,9 @@ class EntityFeedView(FeedAPIView):
             incremental="modified_after" in filters,
             positioned=self.window.limit is not None,
         )
+        if self.crawl.step is Step.START and not self.crawl.incremental:
+            # A full crawl starts: Clerk will delete what it leaves out (the wipe guard).
+            check_first_page(self.store, self.entity, self.protocol, queryset)
         if self.window.limit is None:
             return self.stream(source, objects)
         items = self.paginator.paginate_queryset(source, request, view=self)

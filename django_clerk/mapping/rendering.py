@@ -35,6 +35,9 @@ from django_clerk.mapping.values import clerk_value
 
 PLAIN = frozenset((str, int, float, bool))
 CHUNK = 1000
+#: The annotation telling hidden objects apart (``Meta.hidden_filter``); its value becomes
+#: Clerk's ``index`` (``false`` for a hidden object, ``true`` otherwise).
+HIDDEN = "_clerk_hidden"
 
 
 class Policy(enum.Enum):
@@ -131,6 +134,9 @@ class Renderer:
             self.serializer = serializer_class(context={"store": store, **(context or {})})
             self.active_language = translation.get_language() or ""
         self.fields = readable_fields(self.serializer)
+        hidden = getattr(serializer_class, "hidden_annotation", None)
+        self.hidden: dict[str, Any] = hidden(store) if hidden is not None else {}
+        self.annotations: dict[str, Any] = {**self.plan.annotations, **self.hidden}
         self.finish = store_rules(self.entity, store)
         self.pause = pause  # called after each object (a background thread yields the GIL)
         self._steps: list[Step] | None = None
@@ -142,15 +148,14 @@ class Renderer:
         plan = self.plan
         if self.source == ROWS:
             row_plan = plan.row_plan(self.active_language)
-            missing = {
-                k: v for k, v in row_plan.annotations.items() if k not in _annotated(queryset)
-            }
+            wanted = {**row_plan.annotations, **self.hidden}
+            missing = {k: v for k, v in wanted.items() if k not in _annotated(queryset)}
             queryset = queryset.prefetch_related(None)
             if missing:
                 queryset = queryset.annotate(**missing)
-            return queryset.values(*row_plan.columns)
+            return queryset.values(*row_plan.columns, *self.hidden)
         queryset = self.serializer_class.optimize_queryset(queryset)
-        missing = {k: v for k, v in plan.annotations.items() if k not in _annotated(queryset)}
+        missing = {k: v for k, v in self.annotations.items() if k not in _annotated(queryset)}
         return queryset.annotate(**missing) if missing else queryset
 
     def accepts_rows(self, objects: Any) -> bool:
@@ -191,6 +196,21 @@ class Renderer:
         """One page: ``values()`` rows (source ``rows``) or model instances."""
         if not items:
             return Rendered()
+        rendered = self._render(items, using)
+        if self.hidden:
+            self._mark_hidden(items, rendered)
+        return rendered
+
+    def _mark_hidden(self, items: list[Any], rendered: Rendered) -> None:
+        """Clerk's ``index`` of each object: ``false`` while it is hidden, else ``true``."""
+        if isinstance(items[0], dict):
+            flags = [item.get(HIDDEN) for item in items]
+        else:
+            flags = [getattr(item, HIDDEN, None) for item in items]
+        for data, hidden in zip(rendered.items, flags, strict=True):
+            data["index"] = not hidden
+
+    def _render(self, items: list[Any], using: str | None) -> Rendered:
         with translation.override(self.language):
             if isinstance(items[0], dict):
                 keys = [row["pk"] for row in items]
@@ -217,14 +237,14 @@ class Renderer:
         select, prefetch = self.serializer_class.relation_paths()
         if select or prefetch:  # one query per relation for the page, as a queryset would
             prefetch_related_objects(objects, *select, *prefetch)
-        missing = [n for n in self.plan.annotations if not hasattr(objects[0], n)]
+        missing = [n for n in self.annotations if not hasattr(objects[0], n)]
         if missing:  # instances loaded without the annotations: one query for the page
             model = self.serializer_class.Meta.model
             manager = model._default_manager.db_manager(using or objects[0]._state.db)
             values = {
                 row["pk"]: row
                 for row in manager.filter(pk__in=[o.pk for o in objects])
-                .annotate(**{n: self.plan.annotations[n] for n in missing})
+                .annotate(**{n: self.annotations[n] for n in missing})
                 .values("pk", *missing)
             }
             for obj in objects:

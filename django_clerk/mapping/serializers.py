@@ -10,7 +10,10 @@ A serializer is a DRF ``ModelSerializer`` with a few additions:
   validated against the entity's mandatory fields;
 - ``Meta.modified_field`` (Feed V2's ``modified_after``, incremental sync), ``Meta.date_field``
   (the order feed's date window) and ``Meta.in_stock_filter`` (dropping out-of-stock products
-  when a store excludes them) tell the feeds and the sync about the model.
+  when a store excludes them) tell the feeds and the sync about the model;
+- ``Meta.hidden_filter`` marks objects that are temporarily hidden: they stay in the feeds
+  and the push with ``"index": false`` (Clerk keeps them as history, never shows them)
+  instead of being deleted from Clerk.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from rest_framework import serializers
 
@@ -32,6 +35,7 @@ from django_clerk.mapping.plans import (
     readable_fields,
 )
 from django_clerk.mapping.rendering import (
+    HIDDEN,
     Policy,
     Renderer,
     field_steps,
@@ -81,6 +85,31 @@ class ClerkSerializer(serializers.ModelSerializer[Any]):
         if isinstance(condition, dict):
             condition = Q(**condition)
         return condition
+
+    @classmethod
+    def get_hidden_filter(cls, store: Any) -> Q | None:
+        """The condition an object meets while it is temporarily hidden
+        (``Meta.hidden_filter``): it is served and pushed with ``"index": false`` instead of
+        being left out of the feed (which deletes it from Clerk). Override to depend on
+        ``store``."""
+        condition = getattr(cls.Meta, "hidden_filter", None)
+        if isinstance(condition, dict):
+            condition = Q(**condition)
+        return condition
+
+    @classmethod
+    def hidden_annotation(cls, store: Any) -> dict[str, Any]:
+        """``{name: boolean expression}`` telling hidden objects apart, for the queryset of
+        both sources (empty without a hidden filter). A condition across a many-valued
+        relation is a semi-join (``EXISTS``): it never repeats an object."""
+        condition = cls.get_hidden_filter(store)
+        if condition is None:
+            return {}
+        model = cls.Meta.model
+        if crosses_many(model, condition):
+            matching = model._base_manager.filter(condition, pk=OuterRef("pk"))
+            return {HIDDEN: Exists(matching)}
+        return {HIDDEN: ExpressionWrapper(condition, output_field=BooleanField())}
 
     @classmethod
     def feed_queryset(cls, store: Any) -> QuerySet[Any, Any]:
@@ -200,6 +229,8 @@ class ClerkSerializer(serializers.ModelSerializer[Any]):
                 names |= set(field.output_keys())
             else:
                 names.add(name)
+        if getattr(cls.Meta, "hidden_filter", None) is not None:
+            names.add("index")
         return names
 
     @classmethod

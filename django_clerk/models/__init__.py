@@ -3,12 +3,13 @@
 from django_clerk.models.feeds import FeedCrawl, FeedCursor
 from django_clerk.models.store import Credentials, Store
 from django_clerk.models.storefront import StorefrontSettings
-from django_clerk.models.sync import PendingChange, SyncCheckpoint
+from django_clerk.models.sync import FullSyncRecord, PendingChange, SyncCheckpoint
 
 __all__ = [
     "Credentials",
     "FeedCrawl",
     "FeedCursor",
+    "FullSyncRecord",
     "PendingChange",
     "Store",
     "StorefrontSettings",

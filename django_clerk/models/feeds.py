@@ -37,6 +37,24 @@ class FeedCrawl(models.Model):
     duration = models.FloatField(
         _("duration (s)"), default=0.0, help_text=_("Time spent serving the pages, in seconds.")
     )
+    refused = models.BooleanField(
+        _("refused by the wipe guard"),
+        default=False,
+        help_text=_(
+            "The feed held far fewer items than the last complete crawl: its first page was "
+            "answered 503 so that Clerk.io does not delete the missing objects. Items: what "
+            "the feed held when last refused."
+        ),
+    )
+    baseline = models.PositiveIntegerField(
+        _("items of the last complete crawl"), null=True, blank=True
+    )
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        help_text=_("When the new size was accepted: the next crawl is served."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -1,5 +1,5 @@
-"""The real-time sync's outbox (:class:`PendingChange`) and the full sync's resume point
-(:class:`SyncCheckpoint`)."""
+"""The real-time sync's outbox (:class:`PendingChange`), the full sync's resume point
+(:class:`SyncCheckpoint`) and the size of its last complete run (:class:`FullSyncRecord`)."""
 
 from __future__ import annotations
 
@@ -125,3 +125,30 @@ class SyncCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} of {self.store_id} after pk {self.last_pk}"
+
+
+class FullSyncRecord(models.Model):
+    """How many objects the last complete full ``clerk_sync`` (without ``--since``) of one
+    store and entity held: what the next full sync is compared with (the wipe guard)."""
+
+    store = models.ForeignKey(
+        "django_clerk.Store",
+        on_delete=models.CASCADE,
+        related_name="full_sync_records",
+        verbose_name=_("store"),
+    )
+    entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
+    items = models.PositiveIntegerField(_("objects in the feed"))
+    finished_at = models.DateTimeField(_("finished"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Clerk full sync record")
+        verbose_name_plural = _("Clerk full sync records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "entity"], name="django_clerk_full_sync_record_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} of {self.store_id}: {self.items}"

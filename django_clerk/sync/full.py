@@ -6,6 +6,11 @@ time, so memory stays flat on any catalogue size; after each batch Clerk accepte
 :class:`~django_clerk.models.SyncCheckpoint` records the last primary key, and a run that is
 interrupted resumes after it. Objects Clerk refuses for good (or that cannot be serialized)
 are kept as failed pending changes, with their reason, for an admin to see and retry.
+
+A full run (without ``since``) records how many objects each store's feed held when it
+completed (:class:`~django_clerk.models.FullSyncRecord`); the next full run that would hold
+far fewer is refused before anything is sent, unless ``force`` (the wipe guard, see
+:mod:`django_clerk.wipe_guard`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from django_clerk import wipe_guard
 from django_clerk.client import ClerkClient, ClerkUnavailableError
 from django_clerk.client.errors import Failure
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import Renderer, get_serializer
-from django_clerk.models import PendingChange, Store, SyncCheckpoint
+from django_clerk.models import FullSyncRecord, PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
@@ -44,6 +50,14 @@ def mapped_serializer(entity: str) -> type[ClerkSerializer]:
 def pk_of(item: Any) -> Any:
     """The primary key of a ``values()`` row or a model instance."""
     return item["pk"] if isinstance(item, dict) else item.pk
+
+
+class FullSyncRefused(Exception):
+    """A full sync would lose too much of the catalogue (the wipe guard); nothing was sent."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
 
 
 @dataclass
@@ -68,6 +82,9 @@ class FullSync:
         are sent whole).
     :param dry_run: serialize and count, send nothing, leave checkpoints alone.
     :param progress: called after every batch.
+    :param force: send even when the wipe guard would refuse.
+    :raises FullSyncRefused: a full run (no ``since``) holds far fewer objects than the last
+        complete one, for some store and entity; nothing was sent.
     :raises ClerkUnavailableError: Clerk stayed unreachable after the client's retries (the
         checkpoint is kept: run again to resume).
     """
@@ -81,6 +98,7 @@ class FullSync:
         batch_size: int | None = None,
         dry_run: bool = False,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> None:
         self.stores = list(stores) if stores is not None else list(Store.objects.active())
         self.entities = list(entities) if entities is not None else None
@@ -88,8 +106,12 @@ class FullSync:
         self.batch_size = int(batch_size or clerk_settings.SYNC_BATCH_SIZE)
         self.dry_run = dry_run
         self.progress = progress or (lambda state: None)
+        self.force = force
+        self._sizes: dict[tuple[Any, str], int] = {}
 
     def run(self) -> list[FullSyncProgress]:
+        if self.since is None and not self.dry_run and not self.force:
+            self.check_wipe()
         results = []
         for store in self.stores:
             for entity in self.entities_for(store):
@@ -107,6 +129,38 @@ class FullSync:
             and entity in allowed
             and (wanted is None or entity in wanted)
         ]
+
+    def check_wipe(self) -> None:
+        """Raise :class:`FullSyncRefused` when a store's feed of an entity holds far fewer
+        objects than when its last full sync completed (one ``COUNT`` each guarded one)."""
+        records: dict[tuple[Any, str], int] = {
+            (store_pk, entity): items
+            for store_pk, entity, items in FullSyncRecord.objects.filter(
+                store__in=self.stores
+            ).values_list("store", "entity", "items")
+        }
+        reasons = []
+        for store in self.stores:
+            for entity in self.entities_for(store):
+                previous = records.get((store.pk, entity))
+                if not wipe_guard.guards(entity) or not wipe_guard.applies(previous):
+                    continue
+                current = self.full_size(store, entity)
+                if wipe_guard.would_wipe(previous, current):
+                    assert previous is not None
+                    last = "the last complete full sync"
+                    reasons.append(
+                        f"{store.code}: {wipe_guard.reason(entity, current, previous, last)}"
+                    )
+        if reasons:
+            raise FullSyncRefused(reasons)
+
+    def full_size(self, store: Store, entity: str) -> int:
+        """How many objects the store's whole feed of ``entity`` holds (counted once)."""
+        key = (store.pk, entity)
+        if key not in self._sizes:
+            self._sizes[key] = mapped_serializer(entity).feed_queryset(store).count()
+        return self._sizes[key]
 
     def queryset(self, store: Store, entity: str) -> tuple[QuerySet[Any, Any], bool]:
         """The objects to send, and whether ``since`` had to be ignored."""
@@ -157,6 +211,12 @@ class FullSync:
                 client.close()
         if checkpoint is not None and not self.dry_run:
             checkpoint.delete()
+        if self.since is None and not self.dry_run and entity not in wipe_guard.UNGUARDED:
+            FullSyncRecord.objects.update_or_create(
+                store=store,
+                entity=entity,
+                defaults={"items": self.full_size(store, entity), "finished_at": timezone.now()},
+            )
         state.finished = True
         self.progress(state)
         return state

@@ -1,6 +1,8 @@
 """Serializers for feed tests that need a mapping other than the example shop's."""
 
+from django.db.models import Q
 from rest_framework import serializers
+from shop.clerk import ProductSerializer as ShopProductSerializer
 from shop.models import Product
 
 from django_clerk import mapping
@@ -36,3 +38,25 @@ class ProductWithBrandSlugSerializer(mapping.ProductSerializer):
 
     def get_brand_slug(self, product: Product) -> str | None:
         return product.brand.slug if product.brand_id else None
+
+
+class UnpublishedHiddenSerializer(ShopProductSerializer):
+    """Unpublished products are hidden, not left out."""
+
+    class Meta(ShopProductSerializer.Meta):
+        hidden_filter = {"is_published": False}
+
+    @classmethod
+    def get_queryset(cls, store):
+        return Product.objects.all()
+
+
+class HiddenCategorySerializer(ShopProductSerializer):
+    """Hidden across a many-to-many relation: in any category whose slug starts "hidden"."""
+
+    class Meta(ShopProductSerializer.Meta):
+        hidden_filter = Q(categories__slug__startswith="hidden")
+
+    @classmethod
+    def get_queryset(cls, store):
+        return Product.objects.all()

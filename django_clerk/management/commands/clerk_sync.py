@@ -14,8 +14,9 @@ from django_clerk import ENTITIES
 from django_clerk.client import ClerkError
 from django_clerk.feeds.errors import BadParameter
 from django_clerk.feeds.filters import parse_time
-from django_clerk.models import Store
-from django_clerk.sync.full import FullSync, FullSyncProgress
+from django_clerk.feeds.guard import release
+from django_clerk.models import FeedCrawl, Store
+from django_clerk.sync.full import FullSync, FullSyncProgress, FullSyncRefused
 
 
 def parse_since(value: str) -> datetime.datetime:
@@ -70,6 +71,19 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Serialize and count; send nothing."
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Send even when the feed holds far fewer objects than at the last full sync.",
+        )
+        parser.add_argument(
+            "--release-feed-guard",
+            action="store_true",
+            help=(
+                "Accept the new size of feeds the wipe guard refused (of --store/--entity), "
+                "so Clerk's next crawl is served; sync nothing."
+            ),
+        )
 
     def _write_progress(self, text: str) -> None:
         self.stderr.write(text, ending="")
@@ -85,6 +99,13 @@ class Command(BaseCommand):
             missing = set(options["store"]) - set(stores.values_list("code", flat=True))
             if missing:
                 raise CommandError(f"No active store with code {', '.join(sorted(missing))}")
+        if options["release_feed_guard"]:
+            refused = FeedCrawl.objects.filter(store__in=stores)
+            if options["entity"]:
+                refused = refused.filter(entity__in=options["entity"])
+            released = release(refused)
+            self.stdout.write(f"{released} refused feed crawl(s) released.")
+            return
         engine = FullSync(
             stores=stores,
             entities=options["entity"],
@@ -92,9 +113,14 @@ class Command(BaseCommand):
             batch_size=batch_size,
             dry_run=options["dry_run"],
             progress=None if options["no_progress"] else ProgressBar(self._write_progress),
+            force=options["force"],
         )
         try:
             results = engine.run()
+        except FullSyncRefused as exc:
+            raise CommandError(
+                f"{exc} Nothing was sent. If the catalogue really shrank, run again with --force."
+            ) from exc
         except ClerkError as exc:
             raise CommandError(f"{exc}. Run the command again to resume.") from exc
         verb = "would send" if options["dry_run"] else "sent"
