@@ -103,20 +103,24 @@ def _check_task_backend() -> list[CheckMessage]:
 def _check_sync_related() -> list[CheckMessage]:
     """E032 for each serializer whose relations cannot be followed; serializers that cannot
     be imported or have no model are the mapping checks' business (E004-E006)."""
-    from django_clerk.mapping import get_serializer
+    from django_clerk.mapping import get_serializers
     from django_clerk.sync.signals import dependencies
 
     errors: list[CheckMessage] = []
     for entity in ENTITIES:
         try:
-            serializer = get_serializer(entity)
-            model = serializer.Meta.model._meta.concrete_model
+            serializers = get_serializers(entity)
         except Exception:
             continue
-        try:
-            list(dependencies(entity, serializer, model))
-        except ImproperlyConfigured as exc:
-            errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
+        for serializer in serializers:
+            try:
+                model = serializer.Meta.model._meta.concrete_model
+            except Exception:
+                continue
+            try:
+                list(dependencies(entity, serializer, model))
+            except ImproperlyConfigured as exc:
+                errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
     return errors
 
 
