@@ -184,6 +184,7 @@ def deliver_batch(
     payloads: dict[str, dict[str, Any]] = {}
     gone: dict[str, Any] = {}
     by_source, failed = _split_by_source(serializers, rows)
+    several = len(serializers) > 1
     for serializer, (prefix, keys) in by_source.items():
         objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
         found, bad = push.serialize_each(serializer, objects, store)
@@ -192,7 +193,7 @@ def deliver_batch(
         failed.update({f"{prefix}{key}": reason for key, reason in bad.items()})
         gone.update(
             {
-                oid: registry.clerk_id(serializer, key)
+                oid: f"{prefix}{key}" if prefix or several else clerk_id(key)
                 for oid, key in keys.items()
                 if oid not in payloads and oid not in failed
             }
