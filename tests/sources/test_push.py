@@ -158,3 +158,27 @@ def test_health_check_covers_every_source(store, pages):
     assert report.broken == 1
     assert report.by_field["url"] >= 1
     assert report.examples[0].object_id == broken.pk
+
+
+def test_related_changes_are_recorded_with_the_sources_prefix(clerk, store, settings):
+    from decimal import Decimal
+
+    from shop.clerk import OrderSerializer
+    from shop.models import Order, OrderLine, Product
+
+    class WebOrderSerializer(OrderSerializer):
+        class Meta(OrderSerializer.Meta):
+            id_prefix = "web-"
+
+    settings.CLERK = {**settings.CLERK, "SERIALIZERS": {"orders": [WebOrderSerializer]}}
+    store.sync_orders = True
+    store.save()
+    product = Product.objects.create(name="Mug", slug="mug", sku="M1", price=Decimal("2"))
+    order = Order.objects.create(email="bo@example.com", status="paid")
+    deliver_due()
+    line = OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=2)
+    assert outbox_ids() == {f"web-{order.pk}"}  # the line's change re-pushes its order
+    deliver_due()
+    (sent,) = clerk.received("orders")[-1:]
+    assert sent["id"] == f"web-{order.pk}"
+    assert sent["products"] == [{"id": line.product_id, "quantity": 1, "price": 2.0}]
