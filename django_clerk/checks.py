@@ -18,6 +18,11 @@
                           needs them and what to declare instead); info only
 ``django_clerk.E015``     two fields of a serializer emit the same output key (e.g.
                           ``PricesField`` and ``VariantsField`` both emit ``price``)
+``django_clerk.E016``     two sources of an entity have colliding ``Meta.id_prefix`` (equal,
+                          or one the start of the other)
+``django_clerk.E017``     more than one source of an entity has no ``Meta.id_prefix``
+``django_clerk.E018``     a ``Meta.id_prefix`` is not a string of URL-safe characters
+                          (letters, digits, ``-``, ``_``, ``.``, ``~``) with a non-digit
 ``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
 ``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
 ========================  ==============================================================
@@ -25,6 +30,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -39,7 +45,7 @@ from django_clerk.conf import DEFAULTS, clerk_settings
 from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
 from django_clerk.feeds import url_checks  # noqa: F401 (registers)
 from django_clerk.mapping.plans import plan_for
-from django_clerk.mapping.registry import get_serializer
+from django_clerk.mapping.registry import configured_sources, get_serializers
 from django_clerk.mapping.serializers import BASES, ClerkSerializer
 from django_clerk.storefront import checks as storefront_checks  # noqa: F401 (registers)
 
@@ -64,6 +70,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
 #: the wipe guard off; ``1`` would refuse nothing).
 OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
 STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
+URL_SAFE_PREFIX = re.compile(r"[A-Za-z0-9._~-]{1,64}")
 
 
 @register("django_clerk")
@@ -136,20 +143,81 @@ def check_serializers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             )
             continue
         try:
-            serializer = get_serializer(entity)
+            serializers = get_serializers(entity)
         except ImproperlyConfigured as exc:
             errors.append(Error(str(exc), id="django_clerk.E004"))
             continue
-        if serializer is None:
-            continue
-        errors.extend(_check_serializer(entity, serializer, BASES[entity]))
+        several = len(configured_sources(entity)) > 1
+        valid = []
+        for index, serializer in enumerate(serializers):
+            where = f"CLERK['SERIALIZERS'][{entity!r}]" + (f"[{index}]" if several else "")
+            found = _check_serializer(entity, serializer, BASES[entity], where)
+            errors.extend(found)
+            if not any(message.id in SHAPE_ERRORS for message in found):
+                valid.append(serializer)
+        errors.extend(_check_prefixes(entity, valid))
+    return errors
+
+
+SHAPE_ERRORS = {"django_clerk.E005", "django_clerk.E006"}
+
+
+def _check_prefixes(entity: str, serializers: list[Any]) -> list[CheckMessage]:
+    """E018 for a prefix that is not URL-safe text; E016 for two colliding prefixes; E017
+    when more than one source of the entity goes without a prefix."""
+    errors: list[CheckMessage] = []
+    where = f"CLERK['SERIALIZERS'][{entity!r}]"
+    prefixes: list[tuple[str, Any]] = []
+    unprefixed = []
+    for serializer in serializers:
+        prefix = getattr(serializer.Meta, "id_prefix", None)
+        if prefix is None or prefix == "":
+            unprefixed.append(serializer)
+        elif (
+            not isinstance(prefix, str) or not URL_SAFE_PREFIX.fullmatch(prefix) or prefix.isdigit()
+        ):
+            errors.append(
+                Error(
+                    f"{where}: {serializer.__qualname__}.Meta.id_prefix {prefix!r} must be "
+                    "up to 64 URL-safe characters (letters, digits, '-', '_', '.', '~'), "
+                    "not only digits.",
+                    hint='E.g. id_prefix = "blog-".',
+                    obj=serializer,
+                    id="django_clerk.E018",
+                )
+            )
+        else:
+            prefixes.append((prefix, serializer))
+    for index, (prefix, serializer) in enumerate(prefixes):
+        for other, other_serializer in prefixes[:index]:
+            if prefix.startswith(other) or other.startswith(prefix):
+                errors.append(
+                    Error(
+                        f"{where}: the id prefixes {other!r} ({other_serializer.__qualname__}) "
+                        f"and {prefix!r} ({serializer.__qualname__}) collide: an id could "
+                        "belong to either source.",
+                        hint="Give each source a prefix that does not begin another one.",
+                        obj=serializer,
+                        id="django_clerk.E016",
+                    )
+                )
+    if len(unprefixed) > 1:
+        names = ", ".join(serializer.__qualname__ for serializer in unprefixed)
+        errors.append(
+            Error(
+                f"{where}: {len(unprefixed)} sources have no Meta.id_prefix ({names}); their "
+                "ids could collide.",
+                hint='Set Meta.id_prefix (e.g. "blog-") on all of them but one at most.',
+                obj=unprefixed[-1],
+                id="django_clerk.E017",
+            )
+        )
     return errors
 
 
 def _check_serializer(
-    entity: str, serializer: Any, base: type[ClerkSerializer]
+    entity: str, serializer: Any, base: type[ClerkSerializer], where: str
 ) -> list[CheckMessage]:
-    where = f"CLERK['SERIALIZERS'][{entity!r}]"
     if not isinstance(serializer, type) or not issubclass(serializer, base):
         return [
             Error(

@@ -13,6 +13,7 @@ crawl is compared with the size accepted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import DatabaseError
@@ -54,8 +55,11 @@ def last_complete_size(store: Store, entity: str, protocol: str) -> int | None:
     )
 
 
-def check_first_page(store: Store, entity: str, protocol: str, queryset: QuerySet[Any]) -> None:
-    """Raise :class:`FeedWipeRefused` when the feed (``queryset``) would wipe the catalogue."""
+def check_first_page(
+    store: Store, entity: str, protocol: str, sources: Sequence[QuerySet[Any]]
+) -> None:
+    """Raise :class:`FeedWipeRefused` when the feed (the querysets of its ``sources``) would
+    wipe the catalogue."""
     if not wipe_guard.guards(entity):
         return
     try:
@@ -65,7 +69,7 @@ def check_first_page(store: Store, entity: str, protocol: str, queryset: QuerySe
         return
     if previous is None or not wipe_guard.applies(previous):
         return  # nothing to compare with, or too small to guard: no COUNT
-    current = queryset.count()
+    current = sum(queryset.count() for queryset in sources)
     if not wipe_guard.would_wipe(previous, current):
         return
     message = wipe_guard.reason(entity, current, previous, "the last complete crawl")

@@ -8,6 +8,12 @@ read as the rows after the last primary key of the page before (``pk > last``), 
 crawl's cursor keeps in the database (:mod:`django_clerk.feeds.crawls`) where every server
 process sees it. Without a cursor for the offset asked (the first page, a page asked out of
 order) the plain offset is used: the same result when nothing changed.
+
+An entity with several sources (``CLERK["SERIALIZERS"]`` lists several serializers) is one
+feed: the sources one after the other, in their order, and a page may end one source and
+begin the next. The cursor then keeps the source with the key (``"<source index>:<key>"``);
+the offset fallback counts the sources before the offset (one ``COUNT`` per source it
+passes), and only when there is no cursor.
 """
 
 from __future__ import annotations
@@ -73,6 +79,43 @@ class KeysetPagination(BasePagination):
             return list(queryset.filter(pk__gt=after)[:limit])
         return list(queryset[window.offset : window.offset + limit])
 
+    def paginate_sources(
+        self, sources: list[QuerySet[Any, Any]], view: Any
+    ) -> list[tuple[int, list[Any]]]:
+        """The items of ``view.window`` across ``sources`` (each ordered by primary key), as
+        ``[(source index, items), ...]``: after the position of the crawl's cursor when it
+        has one, else by offset. One query per source the page touches (plus, without a
+        cursor, one ``COUNT`` per source before the offset)."""
+        window: Window = view.window
+        remaining = window.limit or 0
+        position = position_from_text(sources, view.crawl.after)
+        if position is not None:
+            index, after = position
+            skip = 0
+        else:
+            index, after, skip = locate(sources, window.offset)
+        found: list[tuple[int, list[Any]]] = []
+        while remaining > 0 and index < len(sources):
+            queryset = sources[index]
+            if after is not None:
+                items = list(queryset.filter(pk__gt=after)[:remaining])
+            else:
+                items = list(queryset[skip : skip + remaining])
+            if items:
+                found.append((index, items))
+                remaining -= len(items)
+            index, after, skip = index + 1, None, 0
+        return found
+
+    def source_chunks(
+        self, sources: list[QuerySet[Any, Any]], size: int, offset: int = 0
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """The feed of every source, from ``offset`` on, in keyset chunks of ``size``."""
+        start, _, skip = locate(sources, offset)
+        for index in range(start, len(sources)):
+            for items in self.chunks(sources[index], size, skip if index == start else 0):
+                yield index, items
+
     def chunks(
         self, queryset: QuerySet[Any, Any], size: int, offset: int = 0
     ) -> Iterator[list[Any]]:
@@ -122,6 +165,44 @@ def pk_of(item: Any) -> Any:
 def key_text(item: Any) -> str:
     """The primary key of a row or instance as text, as a cursor keeps it."""
     return str(pk_of(item))
+
+
+def locate(sources: list[QuerySet[Any, Any]], offset: int) -> tuple[int, None, int]:
+    """``(source index, None, offset within it)`` of the feed's ``offset``: the sources
+    before it are counted (one ``COUNT`` each); an offset past them all is past the last."""
+    for index, queryset in enumerate(sources[:-1]):
+        if offset == 0:
+            return index, None, 0
+        count = queryset.count()
+        if offset < count:
+            return index, None, offset
+        offset -= count
+    return len(sources) - 1, None, offset
+
+
+def position_text(sources: int, index: int, item: Any) -> str:
+    """Where a page ended, as the cursor keeps it: the key, with its source's index when
+    the entity has several sources (``"1:42"``)."""
+    key = key_text(item)
+    return key if sources == 1 else f"{index}:{key}"
+
+
+def position_from_text(
+    sources: list[QuerySet[Any, Any]], text: str | None
+) -> tuple[int, Any] | None:
+    """``(source index, key)`` from a cursor's text; ``None`` when there is none or it no
+    longer fits the sources (then the page is read by offset)."""
+    if text is None:
+        return None
+    if len(sources) == 1:
+        key = key_from_text(sources[0].model, text)
+        return None if key is None else (0, key)
+    index_text, colon, key_part = text.partition(":")
+    if not colon or not index_text.isdigit() or int(index_text) >= len(sources):
+        return None
+    index = int(index_text)
+    key = key_from_text(sources[index].model, key_part)
+    return None if key is None else (index, key)
 
 
 def key_from_text(model: type[Model], text: str | None) -> Any:

@@ -24,14 +24,14 @@ from django_clerk.feeds.crawls import CrawlPage, Step, crawl_scope
 from django_clerk.feeds.errors import exception_handler
 from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
 from django_clerk.feeds.guard import check_first_page
-from django_clerk.feeds.pagination import KeysetPagination, Window, key_text
+from django_clerk.feeds.pagination import KeysetPagination, Window, position_text
 from django_clerk.feeds.parsers import FeedFormParser, FeedJSONParser
 from django_clerk.feeds.renderers import (
     FeedContentNegotiation,
     JSONRenderer,
     StreamingRenderer,
 )
-from django_clerk.mapping import Policy, Renderer, get_serializer
+from django_clerk.mapping import Policy, Renderer, get_serializers
 from django_clerk.models import Store
 
 logger = logging.getLogger("django_clerk.feeds")
@@ -122,16 +122,20 @@ class EntityFeedView(FeedAPIView):
     def serve(self, request: Any) -> Response | StreamingHttpResponse:
         self.pretty = str(self.params.get("debug", "")).lower() in TRUE
         self.window: Window = self.paginator.get_window(self.params)
-        serializer = get_serializer(self.entity)
-        if serializer is None or not self.entity_enabled(self.store):
+        serializers = get_serializers(self.entity)
+        if not serializers or not self.entity_enabled(self.store):
             return Response([])
-        self.serializer_class = serializer
-        queryset = self.filter_backend().filter_queryset(
-            request, serializer.feed_queryset(self.store), self
-        )
-        objects = Renderer(serializer, self.store, policy=Policy.SKIP, logger=logger)
+        renderers: list[Renderer] = []
+        sources: list[QuerySet[Any, Any]] = []
+        for serializer in serializers:  # each source filtered by its own Meta
+            self.serializer_class = serializer
+            queryset = self.filter_backend().filter_queryset(
+                request, serializer.feed_queryset(self.store), self
+            )
+            objects = Renderer(serializer, self.store, policy=Policy.SKIP, logger=logger)
+            renderers.append(objects)
+            sources.append(objects.source_queryset(queryset))
         filters = {name: self.params[name] for name in TIME_PARAMETERS if name in self.params}
-        source = objects.source_queryset(queryset)
         started = time.perf_counter()
         self.crawl = CrawlPage(
             crawl_scope(
@@ -151,15 +155,18 @@ class EntityFeedView(FeedAPIView):
         )
         if self.crawl.step is Step.START and not self.crawl.incremental:
             # A full crawl starts: Clerk will delete what it leaves out (the wipe guard).
-            check_first_page(self.store, self.entity, self.protocol, queryset)
+            check_first_page(self.store, self.entity, self.protocol, sources)
         if self.window.limit is None:
-            return self.stream(source, objects)
-        items = self.paginator.paginate_queryset(source, request, view=self)
-        data = self.render_page(items, source, objects)
+            return self.stream(sources, renderers)
+        parts = self.paginator.paginate_sources(sources, view=self)
+        data: list[dict[str, Any]] = []
+        for index, items in parts:
+            data += self.render_page(items, sources[index], renderers[index])
+        last = parts[-1] if parts else None
         self.crawl.record(
             limit=self.window.limit,
-            items=len(items),
-            last_key=key_text(items[-1]) if items else None,
+            items=sum(len(items) for _, items in parts),
+            last_key=position_text(len(sources), last[0], last[1][-1]) if last else None,
             duration=time.perf_counter() - started,
         )
         return Response(data)
@@ -175,8 +182,11 @@ class EntityFeedView(FeedAPIView):
         of its object, broken objects are served and logged (see ``Policy.SKIP``)."""
         return objects.render(items, source.db).items
 
-    def stream(self, source: QuerySet[Any, Any], objects: Renderer) -> StreamingHttpResponse:
-        """The whole feed (``limit=all``), rendered and sent in keyset chunks."""
+    def stream(
+        self, sources: list[QuerySet[Any, Any]], renderers: list[Renderer]
+    ) -> StreamingHttpResponse:
+        """The whole feed (``limit=all``), every source in turn, rendered and sent in keyset
+        chunks."""
         renderer = self.request.accepted_renderer
         assert isinstance(renderer, StreamingRenderer)  # the feeds' renderers all stream
         size = clerk_settings.FEED_MAX_LIMIT
@@ -184,8 +194,9 @@ class EntityFeedView(FeedAPIView):
         def pages() -> Iterator[list[dict[str, Any]]]:
             started, total = time.perf_counter(), 0
             try:
-                for items in self.paginator.chunks(source, size, self.window.offset):
-                    data = self.render_page(items, source, objects)
+                chunks = self.paginator.source_chunks(sources, size, self.window.offset)
+                for index, items in chunks:
+                    data = self.render_page(items, sources[index], renderers[index])
                     total += len(data)
                     yield data
             except Exception:  # the status is sent already: log, and end the stream short

@@ -17,6 +17,7 @@ from django_clerk.mapping.fields import (
     AbsoluteURLField,
     ClerkField,
     ExpressionField,
+    IdField,
     IdListField,
     ImageURLField,
     PriceField,
@@ -25,7 +26,16 @@ from django_clerk.mapping.fields import (
 )
 from django_clerk.mapping.plans import plan_for
 from django_clerk.mapping.reads import ManyRead, ReadContext, Reads
-from django_clerk.mapping.registry import entities_for_model, get_serializer, mapped_entities
+from django_clerk.mapping.registry import (
+    clerk_id,
+    entities_for_model,
+    get_serializer,
+    get_serializers,
+    id_prefix,
+    instance_clerk_id,
+    mapped_entities,
+    source_of,
+)
 from django_clerk.mapping.rendering import Policy, Rendered, Renderer
 from django_clerk.mapping.rollups import OrderLinesField, PricesField, VariantsField
 from django_clerk.mapping.serializers import (
@@ -47,6 +57,7 @@ __all__ = [
     "ClerkSerializer",
     "CustomerSerializer",
     "ExpressionField",
+    "IdField",
     "IdListField",
     "ImageURLField",
     "ManyRead",
@@ -64,12 +75,17 @@ __all__ = [
     "TimestampField",
     "TranslatedField",
     "VariantsField",
+    "clerk_id",
     "clerk_value",
     "entities_for_model",
     "get_serializer",
+    "get_serializers",
+    "id_prefix",
+    "instance_clerk_id",
     "mapped_entities",
     "plan_for",
     "problems",
+    "source_of",
     "to_timestamp",
     "validate",
 ]

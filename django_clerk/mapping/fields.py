@@ -263,13 +263,19 @@ class IdListField(ClerkField):
     """The ids of related objects (many-to-many, reverse foreign key): ``[3, 7]``.
 
     The attribute is the list of ids: one query per page reads them from rows; from
-    instances, the relation is prefetched automatically.
+    instances, the relation is prefetched automatically. ``id_prefix`` gives the ids of a
+    source with ``Meta.id_prefix`` (``IdListField(id_prefix="blog-")`` → ``["blog-3"]``);
+    ``id_prefix=""`` sends them as text, as the unprefixed source of an entity with several
+    sources sends its ids.
     """
 
     clean_output = True
 
-    def __init__(self, *, id_attribute: str = "pk", **kwargs: Any) -> None:
+    def __init__(
+        self, *, id_attribute: str = "pk", id_prefix: str | None = None, **kwargs: Any
+    ) -> None:
         self.id_attribute = id_attribute
+        self.id_prefix = id_prefix
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
@@ -286,8 +292,29 @@ class IdListField(ClerkField):
     def to_representation(self, value: Any) -> list[Any]:
         kind = value[0].__class__ if value else None
         if kind is int or kind is str:  # the ids of one relation share their column's type
-            return [v for v in value if v is not None]
-        return [clerk_value(v) for v in value if v is not None]
+            ids = [v for v in value if v is not None]
+        else:
+            ids = [clerk_value(v) for v in value if v is not None]
+        prefix = self.id_prefix
+        return ids if prefix is None else [f"{prefix}{v}" for v in ids]
+
+
+class IdField(ClerkField):
+    """The id of one related object, with the prefix of the source it belongs to:
+    ``customer = IdField(source="subscriber_id", id_prefix="sub-")`` → ``"sub-42"``
+    (``id_prefix=""``: the id as text; ``None``: as it is). Reads the column."""
+
+    clean_output = True
+
+    def __init__(self, *, id_prefix: str | None = None, **kwargs: Any) -> None:
+        self.id_prefix = id_prefix
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        value = clerk_value(value)
+        if value is None or self.id_prefix is None:
+            return value
+        return f"{self.id_prefix}{value}"
 
 
 class TranslatedField(ClerkField):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django_clerk.mapping.registry import get_serializer
+from django_clerk.mapping.registry import get_serializers
 from django_clerk.mapping.rendering import Policy, Renderer
 from django_clerk.mapping.validation import ClerkDataError
 
@@ -36,13 +36,21 @@ class HealthReport:
 
 
 def check_entity(store: Any, entity: str, *, examples: int = 10) -> HealthReport | None:
-    """Render ``store``'s whole feed of ``entity`` page by page and collect every problem
-    (fields that raise, broken rules); ``None`` when the entity is not mapped. Memory stays
-    flat: keyset pages of primary keys."""
-    serializer = get_serializer(entity)
-    if serializer is None:
+    """Render ``store``'s whole feed of ``entity`` (every source of it) page by page and
+    collect every problem (fields that raise, broken rules); ``None`` when the entity is not
+    mapped. Memory stays flat: keyset pages of primary keys."""
+    serializers = get_serializers(entity)
+    if not serializers:
         return None
     report = HealthReport(store=store, entity=entity)
+    for serializer in serializers:
+        check_source(report, serializer, examples)
+    return report
+
+
+def check_source(report: HealthReport, serializer: Any, examples: int) -> None:
+    """Add one source's objects to ``report``."""
+    store = report.store
     renderer = Renderer(serializer, store, policy=Policy.COLLECT, validate=True)
     source = renderer.source_queryset(serializer.feed_queryset(store))
     for page in _chunks(source):
@@ -54,7 +62,6 @@ def check_entity(store: Any, entity: str, *, examples: int = 10) -> HealthReport
                 report.broken += 1
                 report.by_field.update(p.field for p in found)
                 report.examples.extend(found[: max(0, examples - len(report.examples))])
-    return report
 
 
 def _chunks(queryset: Any) -> Iterator[list[Any]]:

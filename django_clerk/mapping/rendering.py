@@ -30,6 +30,7 @@ from django_clerk.conf import clerk_settings
 from django_clerk.mapping import validation
 from django_clerk.mapping.plans import ROWS, SerializerPlan, plan_for, readable_fields
 from django_clerk.mapping.reads import fetch_many
+from django_clerk.mapping.registry import id_prefix
 from django_clerk.mapping.validation import ClerkDataError
 from django_clerk.mapping.values import clerk_value
 
@@ -71,6 +72,35 @@ def store_rules(entity: str, store: Any) -> Callable[[dict[str, Any]], None] | N
     if entity == "orders" and store is not None and not getattr(store, "collect_emails", True):
         return _drop_email
     return None
+
+
+def id_rule(serializer_class: Any) -> Callable[[dict[str, Any]], None] | None:
+    """What a source does to its objects' ``id``: its prefix before it (a string), or the
+    key as text for the unprefixed source of an entity with several sources (see
+    :func:`~django_clerk.mapping.registry.id_prefix`); ``None`` leaves ids alone."""
+    prefix = id_prefix(serializer_class)
+    if prefix is None:
+        return None
+
+    def prefixed(data: dict[str, Any]) -> None:
+        if "id" in data:
+            data["id"] = f"{prefix}{data['id']}"
+
+    return prefixed
+
+
+def chained(
+    *rules: Callable[[dict[str, Any]], None] | None,
+) -> Callable[[dict[str, Any]], None] | None:
+    found = [rule for rule in rules if rule is not None]
+    if len(found) < 2:
+        return found[0] if found else None
+
+    def apply(data: dict[str, Any]) -> None:
+        for rule in found:
+            rule(data)
+
+    return apply
 
 
 def path_hits_none(instance: Any, attrs: list[str]) -> bool:
@@ -137,7 +167,7 @@ class Renderer:
         hidden = getattr(serializer_class, "hidden_annotation", None)
         self.hidden: dict[str, Any] = hidden(store) if hidden is not None else {}
         self.annotations: dict[str, Any] = {**self.plan.annotations, **self.hidden}
-        self.finish = store_rules(self.entity, store)
+        self.finish = chained(id_rule(serializer_class), store_rules(self.entity, store))
         self.pause = pause  # called after each object (a background thread yields the GIL)
         self._steps: list[Step] | None = None
 

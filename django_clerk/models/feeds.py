@@ -77,8 +77,9 @@ class FeedCursor(models.Model):
     rows after ``after``; the page last served (``previous_offset``, read after
     ``previous_after``) can be asked again.
     Keys are kept as text and read back with the model's primary-key field; ``None`` means
-    "by offset". The row is deleted when an empty page ends the crawl, a minute after a
-    short page ended it (an importer need not ask for the empty page), or after
+    "by offset". For an entity with several sources the text also names the source
+    (``"<source index>:<key>"``). The row is deleted when an empty page ends the crawl, a
+    minute after a short page ended it (an importer need not ask for the empty page), or after
     ``CLERK["FEED_CURSOR_IDLE_SECONDS"]`` without a page.
     """
 

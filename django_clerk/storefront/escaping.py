@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 
+from django_clerk.mapping.registry import instance_clerk_id
 from django_clerk.mapping.values import clerk_value
 
 _SEQUENCES = (list, tuple, set, frozenset, models.QuerySet, Iterator, KeysView, ValuesView)
@@ -30,12 +31,13 @@ _SCRIPT_ESCAPES = {
 
 def plain(value: Any) -> Any:
     """``value`` as Clerk data, which ``json.dumps`` always accepts: model instances become
-    their primary key (a UUID key its text, ``"7f1c…"``), UUID its text, Decimal a float,
+    their Clerk id (their primary key, with the prefix of their source: ``"blog-7"``; a
+    UUID key its text, ``"7f1c…"``), UUID its text, Decimal a float,
     date and datetime a UNIX int, lazy strings str (see
     :func:`~django_clerk.mapping.values.clerk_value`); lists, sets, querysets and iterators
     become lists, dicts dicts, with ``None`` left out."""
     if isinstance(value, models.Model):
-        return clerk_value(value.pk)
+        return instance_clerk_id(value)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, _SEQUENCES):

@@ -1,8 +1,9 @@
 """Sales tracking on the order confirmation page, from the same mapping as the order feed.
 
 The ``log/sale`` element carries exactly what the order feed sends for the order (ids,
-quantities and unit prices of ``get_serializer("orders")``, rendered by the same renderer,
-e-mail included only for stores that collect e-mails), so Clerk sees one truth.
+quantities and unit prices of the order's source of ``CLERK["SERIALIZERS"]["orders"]``, with
+its id prefix, rendered by the same renderer, e-mail included only for stores that collect
+e-mails), so Clerk sees one truth.
 """
 
 from __future__ import annotations
@@ -10,18 +11,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django_clerk.mapping import ClerkDataError, Policy, Renderer, get_serializer
+from django_clerk.mapping import ClerkDataError, Policy, Renderer, get_serializers, source_of
 from django_clerk.storefront.placements import Placement
 
 logger = logging.getLogger("django_clerk.storefront")
 
 
 def order_data(order: Any, store: Any) -> dict[str, Any] | None:
-    """The order as the order feed serializes it for ``store``; ``None`` (logged) when no
-    order serializer is configured or the order does not serialize."""
-    serializer = get_serializer("orders")
-    if serializer is None:
+    """The order as the order feed serializes it for ``store`` (by the source of the orders
+    whose model is the order's); ``None`` (logged) when no order serializer is configured
+    for it or the order does not serialize."""
+    if not get_serializers("orders"):
         logger.warning("Sales tracking needs CLERK['SERIALIZERS']['orders']; nothing rendered")
+        return None
+    serializer = source_of("orders", order)
+    if serializer is None:
+        logger.warning(
+            "Sales tracking: no source of CLERK['SERIALIZERS']['orders'] holds %s; "
+            "nothing rendered",
+            type(order).__name__,
+        )
         return None
     try:
         return Renderer(serializer, store, policy=Policy.RAISE).render([order]).items[0]

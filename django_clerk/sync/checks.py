@@ -28,7 +28,7 @@ from django.db.models import Count
 
 from django_clerk import ENTITIES
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import get_serializers
 from django_clerk.models import PendingChange
 from django_clerk.sync.dispatch import DELIVERY_MODES
 from django_clerk.sync.signals import concrete_model, dependencies
@@ -110,16 +110,18 @@ def _check_sync_related() -> list[CheckMessage]:
     errors: list[CheckMessage] = []
     for entity in ENTITIES:
         try:
-            serializer = get_serializer(entity)
-            if serializer is None:
-                continue
-            model = concrete_model(serializer.Meta.model)
+            serializers = get_serializers(entity)
         except Exception:
             continue
-        try:
-            list(dependencies(entity, serializer, model))
-        except ImproperlyConfigured as exc:
-            errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
+        for serializer in serializers:
+            try:
+                model = concrete_model(serializer.Meta.model)
+            except Exception:
+                continue
+            try:
+                list(dependencies(entity, serializer, model))
+            except ImproperlyConfigured as exc:
+                errors.append(Error(str(exc), obj=serializer, id="django_clerk.E032"))
     return errors
 
 

@@ -57,13 +57,19 @@ def queue_for_sync(
     store_ids = None if store is None else [store.pk]
     recorded = 0
     for chunk in chunks:
-        for entity in plan.entities:
+        for entity, prefix in plan.entities:
             recorded += outbox.record(
-                entity, [o.pk for o in chunk], using=using, store_ids=store_ids
+                entity, [o.pk for o in chunk], using=using, store_ids=store_ids, prefix=prefix
             )
         for dependency in plan.dependencies:
             owners = dependency.owners(chunk, using)
-            recorded += outbox.record(dependency.entity, owners, using=using, store_ids=store_ids)
+            recorded += outbox.record(
+                dependency.entity,
+                owners,
+                using=using,
+                store_ids=store_ids,
+                prefix=dependency.id_prefix,
+            )
     return recorded
 
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django_clerk.client import ClerkClient
 from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
@@ -176,17 +176,28 @@ def deliver_batch(
     first = rows[0]
     entity = first.entity
     store = Store.objects.using(using).filter(pk=first.store_id, is_active=True).first()
-    serializer = get_serializer(entity)
-    if store is None or serializer is None or entity not in store_entities(store):
+    serializers = get_serializers(entity)
+    if store is None or not serializers or entity not in store_entities(store):
         report.dropped = _settle_ok(token, [r.object_id for r in rows], using)
         return report
 
-    pk_field = serializer.Meta.model._meta.pk
-    keys, failed = _primary_keys(pk_field, rows)
-    objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
-    payloads, bad = push.serialize_each(serializer, objects, store)
-    failed.update(bad)
-    gone = {oid: clerk_id(keys[oid]) for oid in keys if oid not in payloads and oid not in failed}
+    payloads: dict[str, dict[str, Any]] = {}
+    gone: dict[str, Any] = {}
+    by_source, failed = _split_by_source(serializers, rows)
+    several = len(serializers) > 1
+    for serializer, (prefix, keys) in by_source.items():
+        objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
+        found, bad = push.serialize_each(serializer, objects, store)
+        # The outbox names an object by its source's prefix and its key as text.
+        payloads.update({f"{prefix}{key}": data for key, data in found.items()})
+        failed.update({f"{prefix}{key}": reason for key, reason in bad.items()})
+        gone.update(
+            {
+                oid: f"{prefix}{key}" if prefix or several else clerk_id(key)
+                for oid, key in keys.items()
+                if oid not in payloads and oid not in failed
+            }
+        )
 
     if gone and entity in NEVER_DELETED:
         report.dropped = _settle_ok(token, list(gone), using)
@@ -231,17 +242,33 @@ def deliver_batch(
     return report
 
 
-def _primary_keys(
-    pk_field: Any, rows: list[PendingChange]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    keys: dict[str, Any] = {}
+def _split_by_source(
+    serializers: list[Any], rows: list[PendingChange]
+) -> tuple[dict[Any, tuple[str, dict[str, Any]]], dict[str, str]]:
+    """``({serializer: (prefix, {object id: primary key})}, {object id: reason})``: each
+    row's source is the one whose ``Meta.id_prefix`` begins its object id (the longest
+    one), else the entity's source without a prefix."""
+    prefixed = sorted(
+        ((registry.declared_prefix(s) or "", s) for s in serializers),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: dict[Any, tuple[str, dict[str, Any]]] = {}
     failed: dict[str, str] = {}
     for row in rows:
+        object_id = row.object_id
+        source = next(((p, s) for p, s in prefixed if object_id.startswith(p)), None)
+        if source is None:
+            failed[object_id] = "Belongs to no source of the entity (no id prefix matches)"
+            continue
+        prefix, serializer = source
+        pk_field = serializer.Meta.model._meta.pk
         try:
-            keys[row.object_id] = pk_field.to_python(row.object_id)
+            key = pk_field.to_python(object_id[len(prefix) :])
         except Exception as exc:
-            failed[row.object_id] = f"Not a primary key of {pk_field.model.__name__}: {exc}"
-    return keys, failed
+            failed[object_id] = f"Not a primary key of {pk_field.model.__name__}: {exc}"
+            continue
+        found.setdefault(serializer, (prefix, {}))[1][object_id] = key
+    return found, failed
 
 
 def clerk_id(key: Any) -> int | str:

@@ -11,6 +11,8 @@ A full run (without ``since``) records how many objects each store's feed held w
 completed (:class:`~django_clerk.models.FullSyncRecord`); the next full run that would hold
 far fewer is refused before anything is sent, unless ``force`` (the wipe guard, see
 :mod:`django_clerk.wipe_guard`).
+An entity with several sources is sent source after source, in their order; its checkpoint
+keeps the source with the key (``"<source index>:<key>"``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -28,23 +29,16 @@ from django_clerk import wipe_guard
 from django_clerk.client import ClerkClient, ClerkUnavailableError
 from django_clerk.client.errors import Failure
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping import Renderer, get_serializer
+from django_clerk.mapping import Renderer, get_serializers
+from django_clerk.mapping.registry import declared_prefix
 from django_clerk.models import FullSyncRecord, PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
 if TYPE_CHECKING:
-    from django_clerk.mapping.serializers import ClerkSerializer
+    pass
 
 Progress = Callable[["FullSyncProgress"], None]
-
-
-def mapped_serializer(entity: str) -> type[ClerkSerializer]:
-    """The serializer mapped to ``entity``; a full sync runs for mapped entities only."""
-    serializer = get_serializer(entity)
-    if serializer is None:
-        raise ImproperlyConfigured(f"CLERK['SERIALIZERS'] maps no serializer to {entity!r}")
-    return serializer
 
 
 def pk_of(item: Any) -> Any:
@@ -125,7 +119,7 @@ class FullSync:
         return [
             entity
             for entity in ("products", "categories", "orders", "customers", "pages")
-            if get_serializer(entity) is not None
+            if get_serializers(entity)
             and entity in allowed
             and (wanted is None or entity in wanted)
         ]
@@ -159,12 +153,13 @@ class FullSync:
         """How many objects the store's whole feed of ``entity`` holds (counted once)."""
         key = (store.pk, entity)
         if key not in self._sizes:
-            self._sizes[key] = mapped_serializer(entity).feed_queryset(store).count()
+            self._sizes[key] = sum(
+                serializer.feed_queryset(store).count() for serializer in get_serializers(entity)
+            )
         return self._sizes[key]
 
-    def queryset(self, store: Store, entity: str) -> tuple[QuerySet[Any, Any], bool]:
-        """The objects to send, and whether ``since`` had to be ignored."""
-        serializer = mapped_serializer(entity)
+    def queryset(self, store: Store, serializer: Any) -> tuple[QuerySet[Any, Any], bool]:
+        """The objects of one source to send, and whether ``since`` had to be ignored."""
         queryset = serializer.feed_queryset(store)
         if self.since is None:
             return queryset, False
@@ -174,17 +169,27 @@ class FullSync:
         return queryset.filter(**{f"{modified}__gt": self.since}), False
 
     def sync(self, store: Store, entity: str) -> FullSyncProgress:
-        serializer = mapped_serializer(entity)
-        pk_field = serializer.Meta.model._meta.pk
-        queryset, since_ignored = self.queryset(store, entity)
+        serializers = get_serializers(entity)
+        several = len(serializers) > 1
         checkpoint = self._checkpoint(store, entity)
-        last = pk_field.to_python(checkpoint.last_pk) if checkpoint is not None else None
-        if last is not None:
-            queryset = queryset.filter(pk__gt=last)
+        start, last = resume_point(serializers, checkpoint)
+        if checkpoint is not None and start is None:  # the sources changed: start over
+            if not self.dry_run:
+                checkpoint.delete()
+            checkpoint, start = None, 0
+        start = start or 0
+        querysets = []
+        since_ignored = False
+        for index, serializer in enumerate(serializers):
+            queryset, ignored = self.queryset(store, serializer)
+            since_ignored = since_ignored or ignored
+            if index == start and last is not None:
+                queryset = queryset.filter(pk__gt=last)
+            querysets.append(queryset)
         state = FullSyncProgress(
             store=store,
             entity=entity,
-            total=queryset.count(),
+            total=sum(queryset.count() for queryset in querysets[start:]),
             resumed_after=checkpoint.last_pk if checkpoint is not None else None,
             since_ignored=since_ignored,
         )
@@ -192,20 +197,26 @@ class FullSync:
             state.sent = checkpoint.sent
         self.progress(state)
         client = None if self.dry_run else ClerkClient.for_store(store)
-        # Rows (or instances) as the serializer's plan reads them, one batch per page.
-        source = Renderer(serializer, store).source_queryset(queryset)
         try:
-            while True:
-                page = source if last is None else source.filter(pk__gt=last)
-                batch = list(page[: self.batch_size])
-                if not batch:
-                    break
-                self._send(client, serializer, store, entity, batch, state)
-                last = pk_of(batch[-1])
-                state.done += len(batch)
-                if not self.dry_run:
-                    checkpoint = self._save_checkpoint(checkpoint, store, entity, last, state)
-                self.progress(state)
+            for index in range(start, len(serializers)):
+                serializer = serializers[index]
+                # Rows (or instances) as the serializer's plan reads them, a batch per page.
+                source = Renderer(serializer, store).source_queryset(querysets[index])
+                after = None
+                while True:
+                    page = source if after is None else source.filter(pk__gt=after)
+                    batch = list(page[: self.batch_size])
+                    if not batch:
+                        break
+                    self._send(client, serializer, store, entity, batch, state)
+                    after = pk_of(batch[-1])
+                    state.done += len(batch)
+                    if not self.dry_run:
+                        position = f"{index}:{after}" if several else after
+                        checkpoint = self._save_checkpoint(
+                            checkpoint, store, entity, position, state
+                        )
+                    self.progress(state)
         finally:
             if client is not None:
                 client.close()
@@ -231,6 +242,10 @@ class FullSync:
         state: FullSyncProgress,
     ) -> None:
         payloads, failed = push.serialize_each(serializer, batch, store, yield_gil=False)
+        prefix = declared_prefix(serializer) or ""
+        if prefix:  # objects are named as the outbox names them: prefix and key
+            payloads = {f"{prefix}{key}": data for key, data in payloads.items()}
+            failed = {f"{prefix}{key}": reason for key, reason in failed.items()}
         if client is not None and payloads:
             result = push.upsert(client, entity, payloads)
             if result.error is not None:
@@ -272,6 +287,26 @@ class FullSync:
         checkpoint.sent = state.sent
         checkpoint.save()
         return checkpoint
+
+
+def resume_point(
+    serializers: list[Any], checkpoint: SyncCheckpoint | None
+) -> tuple[int | None, Any]:
+    """``(source index, last key)`` a checkpoint resumes from: ``(0, None)`` without one,
+    ``(None, None)`` when it no longer fits the sources."""
+    if checkpoint is None:
+        return 0, None
+    text = checkpoint.last_pk
+    index = 0
+    if len(serializers) > 1:
+        index_text, colon, text = text.partition(":")
+        if not colon or not index_text.isdigit() or int(index_text) >= len(serializers):
+            return None, None
+        index = int(index_text)
+    try:
+        return index, serializers[index].Meta.model._meta.pk.to_python(text)
+    except Exception:
+        return None, None
 
 
 def _keep_failed(store: Store, entity: str, reasons: dict[str, str]) -> None:

@@ -67,14 +67,16 @@ def record(
     *,
     using: str = "default",
     store_ids: list[int] | None = None,
+    prefix: str = "",
 ) -> int:
     """Record that the objects ``pks`` of ``entity`` changed, for every store with real-time
     updates whose options include ``entity`` (or for ``store_ids``, whatever their options).
+    ``prefix`` is their source's ``Meta.id_prefix``: an object id is the prefix and the key.
 
     Runs in the caller's transaction: a rollback takes the records with it. Returns how many
     were recorded (new or updated), and asks for a delivery after the commit.
     """
-    object_ids = list(dict.fromkeys(str(pk) for pk in pks if pk is not None))
+    object_ids = list(dict.fromkeys(f"{prefix}{pk}" for pk in pks if pk is not None))
     too_long = [object_id for object_id in object_ids if len(object_id) > MAX_OBJECT_ID]
     if too_long:
         # The shop's own write must not fail for the sync's sake.

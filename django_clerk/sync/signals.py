@@ -15,6 +15,11 @@ A related object's change re-pushes only the mapped objects that reach it throug
 (a brand's products, a variant's product), never the whole catalogue. A many-to-many relation
 read only for its ids (``IdListField``) re-pushes on membership changes, not on the related
 object's own saves. Fixture loads (``raw=True``) are ignored.
+
+An entity with several sources connects each source's model; a change is recorded with the
+source's ``Meta.id_prefix`` before the key (``"blog-7"``), which tells the delivery the
+source. A model that is the model of two sources (CMS pages and blog posts in one table) is
+recorded for both: the source that no longer holds the object sends a delete.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import IdListField, mapped_entities
+from django_clerk.mapping.registry import declared_prefix
 from django_clerk.mapping.serializers import relation_path
 from django_clerk.models import Store
 from django_clerk.sync import outbox
@@ -50,6 +56,7 @@ class Dependency:
     related: type[models.Model]
     owner_attname: str | None = None  # one-hop reverse FK: the owner's pk is on the instance
     membership_only: bool = False  # only links matter (ids of a many-to-many relation)
+    id_prefix: str = ""  # the owner's source's Meta.id_prefix, before its keys in the outbox
 
     def owners(self, instances: Iterable[models.Model], using: str) -> list[Any]:
         """Primary keys of the owners that show ``instances``."""
@@ -70,7 +77,8 @@ class Dependency:
 class ModelPlan:
     """What a change of one model means for Clerk."""
 
-    entities: list[str] = field(default_factory=list)  # the model is these entities itself
+    #: The model is these entities itself: ``(entity, the source's id prefix)``.
+    entities: list[tuple[str, str]] = field(default_factory=list)
     dependencies: list[Dependency] = field(default_factory=list)  # ... and is shown by these
 
 
@@ -95,10 +103,13 @@ def build_plans() -> tuple[dict[type[models.Model], ModelPlan], dict[Any, list[D
     """Derive the receivers' plans from ``CLERK["SERIALIZERS"]``."""
     plans: dict[type[models.Model], ModelPlan] = {}
     m2m: dict[Any, list[Dependency]] = {}
-    for entity, serializer in mapped_entities().items():
+    for entity, serializer in mapped_sources():
         owner = concrete_model(serializer.Meta.model)
-        plans.setdefault(owner, ModelPlan()).entities.append(entity)
-        for dependency, through in dependencies(entity, serializer, owner):
+        prefix = declared_prefix(serializer) or ""
+        targets = plans.setdefault(owner, ModelPlan()).entities
+        if (entity, prefix) not in targets:
+            targets.append((entity, prefix))
+        for dependency, through in dependencies(entity, serializer, owner, prefix):
             plan = plans.setdefault(dependency.related, ModelPlan())
             if dependency not in plan.dependencies:
                 plan.dependencies.append(dependency)
@@ -129,8 +140,17 @@ def _lookups(serializer: Any, owner: type[models.Model]) -> list[tuple[str, bool
     return list(found.items())
 
 
+def mapped_sources() -> list[tuple[str, Any]]:
+    """``(entity, serializer)`` of every source of every mapped entity."""
+    return [
+        (entity, serializer)
+        for entity, serializers in mapped_entities().items()
+        for serializer in serializers
+    ]
+
+
 def dependencies(
-    entity: str, serializer: Any, owner: type[models.Model]
+    entity: str, serializer: Any, owner: type[models.Model], id_prefix: str = ""
 ) -> Iterable[tuple[Dependency, Any]]:
     """Every related model each lookup crosses, and the m2m through model of one-hop m2m."""
     for lookup, ids_only in _lookups(serializer, owner):
@@ -160,6 +180,7 @@ def dependencies(
                 related=related,
                 owner_attname=attname,
                 membership_only=one_hop and many and ids_only,
+                id_prefix=id_prefix,
             )
             through = _through(relation) if one_hop and many else None
             yield dependency, through
@@ -178,7 +199,12 @@ def _active() -> bool:
 
 
 def _record_owners(dependency: Dependency, instances: list[models.Model], using: str) -> None:
-    outbox.record(dependency.entity, dependency.owners(instances, using), using=using)
+    outbox.record(
+        dependency.entity,
+        dependency.owners(instances, using),
+        using=using,
+        prefix=dependency.id_prefix,
+    )
 
 
 def on_save(sender: Any, instance: models.Model, raw: bool = False, using: str = "default",
@@ -188,8 +214,8 @@ def on_save(sender: Any, instance: models.Model, raw: bool = False, using: str =
     plan = plan_for(sender)
     if plan is None:
         return
-    for entity in plan.entities:
-        outbox.record(entity, [instance.pk], using=using)
+    for entity, prefix in plan.entities:
+        outbox.record(entity, [instance.pk], using=using, prefix=prefix)
     for dependency in plan.dependencies:
         if not dependency.membership_only:
             _record_owners(dependency, [instance], using)
@@ -201,8 +227,8 @@ def on_delete(sender: Any, instance: models.Model, using: str = "default", **kwa
         return
     plan = plan_for(sender)
     if plan is not None:
-        for entity in plan.entities:
-            outbox.record(entity, [instance.pk], using=using)
+        for entity, prefix in plan.entities:
+            outbox.record(entity, [instance.pk], using=using, prefix=prefix)
 
 
 def on_related_delete(
@@ -235,7 +261,7 @@ def on_m2m_changed(
             owners = dependency.owners([instance], using)
         else:
             owners = list(pk_set or ())
-        outbox.record(dependency.entity, owners, using=using)
+        outbox.record(dependency.entity, owners, using=using, prefix=dependency.id_prefix)
 
 
 # -- connecting --------------------------------------------------------------------------------

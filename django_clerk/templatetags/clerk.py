@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from django_clerk.conf import clerk_settings
+from django_clerk.mapping.registry import instance_clerk_id
 from django_clerk.storefront import placements as build
 from django_clerk.storefront.context import Storefront, csp_nonce, storefront_for
 from django_clerk.storefront.escaping import clerk_call, script_json
@@ -69,10 +71,19 @@ def clerk_context(
 ) -> SafeString:
     """``Clerk('context', {product, category, page})`` for the page being shown."""
     values = {"product": product, "category": category, "page": page}
-    values = {key: value for key, value in values.items() if value not in (None, "")}
+    values = {key: _clerk_id(value, CONTEXT_ENTITIES[key]) for key, value in values.items()
+              if value not in (None, "")}  # fmt: skip
     if not values or _active(context) is None:
         return NOTHING
     return _script(context, [clerk_call("context", values)])
+
+
+CONTEXT_ENTITIES = {"product": "products", "category": "categories", "page": "pages"}
+
+
+def _clerk_id(value: Any, entity: str) -> Any:
+    """A model instance as its Clerk id in ``entity`` (its source's prefix included)."""
+    return instance_clerk_id(value, entity) if isinstance(value, models.Model) else value
 
 
 @register.simple_tag(takes_context=True)

@@ -61,7 +61,7 @@ def test_sync_related_adds_a_dependency(monkeypatch):
 def test_receivers_follow_the_serializers_setting(settings):
     from shop.models import Brand, Product
 
-    assert signals.plan_for(Product).entities == ["products"]
+    assert signals.plan_for(Product).entities == [("products", "")]
     assert signals.plan_for(Brand).dependencies
     settings.CLERK = {**settings.CLERK, "SERIALIZERS": {"pages": "shop.clerk.PageSerializer"}}
     assert signals.plan_for(Product) is None and signals.plan_for(Brand) is None
