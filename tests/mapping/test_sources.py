@@ -117,10 +117,12 @@ def other_shop(settings, store, tmp_path):
     Article.objects.filter(pk=articles[2].pk).update(maker=None)
     member = Member.objects.create(handle="luke", display_name="Luke S", mail="luke@example.com")
     purchase = Purchase.objects.create(
-        ref="P-1", member=member, placed=datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
+        ref="P-1", member=member, placed=datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
     )
     PurchaseItem.objects.create(purchase=purchase, article=articles[1], qty=2, each=Decimal("9"))
-    Purchase.objects.create(ref="P-2", placed=datetime.datetime(2024, 5, 2, tzinfo=datetime.UTC))
+    Purchase.objects.create(
+        ref="P-2", placed=datetime.datetime(2024, 5, 2, tzinfo=datetime.timezone.utc)
+    )
     Story.objects.create(slug="hello", headline="Hello", content="World")
     return store
 
