@@ -25,7 +25,9 @@ from tests.processes import gunicorn
 PUBLIC, OLD, NEW = "proc-public", "proc-old-private", "proc-new-private"
 THREADS = 6
 BEFORE_SECONDS = 1.0
-AFTER_SECONDS = 1.5
+AFTER_SECONDS = 1.5  # at least; longer on a loaded machine, until enough requests are judged
+AFTER_LIMIT_SECONDS = 30.0
+AFTER_REQUESTS = 40  # with each key
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +99,18 @@ class Hammer:
         with self.lock:
             return [sent for sent in self.sent if sent.started >= moment]
 
+    def wait_after(self, moment: float) -> None:
+        """Hammer on for ``AFTER_SECONDS``, and on until ``AFTER_REQUESTS`` with each key
+        were sent after ``moment`` (a loaded machine serves fewer), at most
+        ``AFTER_LIMIT_SECONDS``."""
+        time.sleep(AFTER_SECONDS)
+        deadline = time.monotonic() + AFTER_LIMIT_SECONDS
+        while time.monotonic() < deadline:
+            after = self.after(moment)
+            if all(sum(s.key == k for s in after) >= AFTER_REQUESTS for k in ("old", "new")):
+                return
+            time.sleep(0.1)
+
 
 @pytest.fixture
 def store(transactional_db: Any) -> Store:
@@ -116,7 +130,7 @@ def test_rotated_key_is_refused_at_once_in_every_worker(store):
         body = {"key": PUBLIC, "private_key": OLD, "new_private_key": NEW}
         status, answer = request(base_url, "POST", "/clerk/rotatekey", body)
         rotated = time.monotonic()
-        time.sleep(AFTER_SECONDS)
+        hammer.wait_after(rotated)
     assert status == 200, answer
     assert hammer.errors == []
     after = hammer.after(rotated)
@@ -130,7 +144,7 @@ def test_rotated_key_is_refused_at_once_in_every_worker(store):
         f"accepted old after rotation: {accepted_old}, refused new: {refused_new}"
     )
     assert {s.status for s in before if s.key == "old"} == {200}
-    assert len(old) >= 40 and len(new) >= 40
+    assert len(old) >= AFTER_REQUESTS and len(new) >= AFTER_REQUESTS
     assert (accepted_old, refused_new) == (0, 0)
     assert {s.status for s in old} == {403}
 
@@ -142,7 +156,7 @@ def test_deactivated_store_is_refused_at_once_in_every_worker(store):
         store.is_active = False
         store.save()  # in the test process: no worker's signal handler runs
         deactivated = time.monotonic()
-        time.sleep(AFTER_SECONDS)
+        hammer.wait_after(deactivated)
     assert hammer.errors == []
     before = [s for s in before if s.key == "old"]
     after = hammer.after(deactivated)
@@ -152,6 +166,6 @@ def test_deactivated_store_is_refused_at_once_in_every_worker(store):
         f"answered after deactivation: {answered}"
     )
     assert before and {s.status for s in before} == {200}
-    assert len(after) >= 80
+    assert len(after) >= 2 * AFTER_REQUESTS
     assert answered == 0
     assert {s.status for s in after} <= {401, 403}

@@ -9,6 +9,15 @@ import pytest
 
 from django_clerk.sync.delivery import deliver_due
 
+try:  # the Tasks framework the delivery uses: Django's own (6.0+), else the backport
+    import django.tasks  # noqa: F401
+
+    TASKS_PACKAGE = "django.tasks"
+except ImportError:
+    TASKS_PACKAGE = "django_tasks"
+DUMMY_BACKEND = f"{TASKS_PACKAGE}.backends.dummy.DummyBackend"
+IMMEDIATE_BACKEND = f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+
 _serial = itertools.count(1)
 
 

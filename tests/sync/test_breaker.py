@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_clerk.models import PendingChange
 from django_clerk.sync import dispatch
 from django_clerk.sync.delivery import DeliveryReport
+from tests.sync.conftest import DUMMY_BACKEND
 
 BATCHES = 8
 
@@ -81,11 +82,10 @@ def test_a_success_resets_the_count(clerk_api, one_per_batch):
 
 @pytest.mark.django_db(transaction=True)
 def test_task_stops_and_defers_the_next_run_by_the_cooldown(clerk_api, one_per_batch, settings):
-    from django_tasks import default_task_backend
+    from django_clerk.sync.tasks import deliver_pending, task_backends
 
-    from django_clerk.sync.tasks import deliver_pending
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
+    default_task_backend = task_backends["default"]
     clerk_api.go_down()
     default_task_backend.clear()
     result = deliver_pending.call()

@@ -11,6 +11,7 @@ from django_clerk.models import PendingChange
 from django_clerk.sync import signals
 from django_clerk.sync.checks import check_sync
 from django_clerk.sync.delivery import claim_batch, deliver_due
+from tests.sync.conftest import DUMMY_BACKEND, IMMEDIATE_BACKEND
 
 
 def ids(messages):
@@ -28,9 +29,9 @@ def test_unknown_delivery_mode(settings):
 
 def test_task_mode_with_the_immediate_backend_warns(settings):
     settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "task"}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}
     assert ids(check_sync()) == ["django_clerk.W030"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
     assert check_sync() == []
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_clerk.models import PendingChange
 from django_clerk.sync import dispatch
 from django_clerk.sync.delivery import deliver_due
+from tests.sync.conftest import DUMMY_BACKEND, IMMEDIATE_BACKEND
 
 realdb = pytest.mark.django_db(transaction=True)
 
@@ -120,7 +121,7 @@ def test_circuit_breaker_opens_after_threshold(settings):
 @realdb
 def test_task_mode_enqueues_the_delivery_task(clerk_store, clerk_api, make_product, settings):
     settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "task"}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}
     with transaction.atomic():
         product = make_product()
         assert clerk_api.count("products") == 0
@@ -134,10 +135,12 @@ def test_task_schedules_its_retry_on_a_deferring_backend(
 ):
     from django_clerk.sync.tasks import deliver_pending
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
     make_product()
     clerk_api.go_down()
-    from django_tasks import default_task_backend
+    from django_clerk.sync.tasks import task_backends
+
+    default_task_backend = task_backends["default"]
 
     default_task_backend.clear()
     deliver_pending.call()
