@@ -90,7 +90,7 @@ class CategorySerializer(mapping.CategorySerializer):
 class CustomerSerializer(mapping.CustomerSerializer):
     class Meta:
         model = Customer
-        fields = ["id", "name", "email"]
+        fields = ["id", "name", "email", "subscribed"]
 
 
 class OrderSerializer(mapping.OrderSerializer):

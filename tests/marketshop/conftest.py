@@ -87,7 +87,7 @@ def make_products(count: int, categories: list[Category], start: int = 0) -> lis
 def make_order(customer: Customer | None, products: list[Product]) -> Order:
     order = Order.objects.create(
         customer=customer,
-        email=customer.email if customer else "",
+        email=customer.email if customer else "guest@example.com",
         placed_at=datetime.datetime(2025, 3, 1, 12, tzinfo=datetime.UTC),
     )
     for quantity, product in enumerate(products, start=1):
@@ -109,7 +109,7 @@ def make_catalogue() -> Catalogue:
     ]
     products = make_products(23, categories)
     customers = [
-        Customer.objects.create(name="Ann", email="ann@example.com"),
+        Customer.objects.create(name="Ann", email="ann@example.com", subscribed=True),
         Customer.objects.create(name="Bo", email="bo@example.com"),
     ]
     orders = [

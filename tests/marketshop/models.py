@@ -64,6 +64,7 @@ class Customer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField()
+    subscribed = models.BooleanField(default=False)
 
 
 class Order(models.Model):
