@@ -11,12 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import FileField
-from django.db.models.fields.files import FieldFile
 from django.utils import translation
 
 from django_clerk.mapping.fields import ClerkField, ImageURLField, related_objects
-from django_clerk.mapping.reads import ReadContext, Reads, many_relation, read_many
+from django_clerk.mapping.reads import ReadContext, Reads, read_many
 from django_clerk.mapping.values import clerk_value
 
 
@@ -116,10 +114,10 @@ class ImageTableField(ImageURLField):
             relation="images", path="path", position="position", default_image="/no-image.svg"
         )
 
-    reads the ``path`` of the related row with the lowest ``position`` (ties broken by the
-    primary key). ``path`` may be a stored path (relative to ``MEDIA_URL``, or ``prefix``) or
-    a ``FileField``/``ImageField`` (its storage's URL); a product without images gets
-    ``default_image`` (or leaves the key out). ``prefix`` and ``default_image`` work as for
+    reads the ``path`` column of the related row with the lowest ``position`` (ties broken by
+    the primary key; no position last): a stored path, relative to ``MEDIA_URL`` (or
+    ``prefix``) unless absolute. A product without images gets ``default_image`` (or leaves
+    the key out). ``prefix`` and ``default_image`` work as for
     :class:`ImageURLField`. The attribute is the chosen path: one query per page from rows,
     the relation's prefetch from instances.
     """
@@ -141,17 +139,6 @@ class ImageTableField(ImageURLField):
     def bind(self, field_name: str, parent: Any) -> None:
         bind_to_relation(self, field_name, parent)
 
-    def storage(self, model: Any) -> Any:
-        """The storage of ``path`` when it is a file field of the related model, else None."""
-        relation = many_relation(model, self.relation)
-        if relation is None:
-            return None
-        try:
-            found = relation.related_model._meta.get_field(self.path)
-        except Exception:
-            return None
-        return found.storage if isinstance(found, FileField) else None
-
     @staticmethod
     def first(images: list[tuple[Any, Any, Any]]) -> Any:
         """The path of ``(position, pk, path)`` with the lowest position (then primary key;
@@ -162,24 +149,13 @@ class ImageTableField(ImageURLField):
 
     def get_attribute(self, instance: Any) -> Any:
         rows = related_objects(getattr(instance, self.relation, None))
-        path = self.first(
+        return self.first(
             [(getattr(row, self.position), row.pk, getattr(row, self.path)) for row in rows]
         )
-        if isinstance(path, FieldFile):
-            return path.storage.url(path.name) if path else None
-        return path
 
     def reads(self, context: ReadContext) -> Reads | None:
         many = read_many(context.model, self.relation, [self.position, "pk", self.path])
         if many is None:
             return None
-        key = many.key
-        storage = self.storage(context.model)
-
-        def read(row: dict[str, Any]) -> Any:
-            path = self.first(row[key])
-            if storage is not None:
-                return storage.url(path) if path else None
-            return path
-
-        return Reads(read, many=[many])
+        key, first = many.key, self.first
+        return Reads(lambda row: first(row[key]), many=[many])

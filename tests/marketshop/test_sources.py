@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.core import checks
 
-from django_clerk.mapping import Renderer, get_serializers
+from django_clerk.mapping import Renderer, TranslationTableField, get_serializers
 from tests.marketshop import clerk
 from tests.marketshop.conftest import Catalogue, make_products
-from tests.marketshop.models import Category, Product
+from tests.marketshop.models import Category, Product, ProductTranslation
 
 pytestmark = pytest.mark.django_db
 ENTITIES = ["products", "categories", "orders", "customers", "pages"]
@@ -130,3 +130,31 @@ def test_a_page_of_products_costs_constant_queries(
         again = Renderer(clerk.ProductSerializer, clerk_store, source="instances", validate=False)
         rendered = again.render_all(products).items
     assert sorted(rendered, key=lambda i: i["id"]) == sorted(items, key=lambda i: i["id"])
+
+
+def test_a_regional_store_language_finds_the_language_row(
+    catalogue: Catalogue, make_store: Any
+) -> None:
+    """A ``da-dk`` store reads a ``da_DK`` row, then a ``da`` row, then the default's."""
+    store = make_store(code="dk-dk", language="da-dk", include_out_of_stock=True)
+    first, second, third = catalogue.products[:3]
+    ProductTranslation.objects.filter(product=first, language="da").update(language="da_DK")
+    ProductTranslation.objects.create(product=second, language="DA", name="Sko 1")
+    names = {i["id"]: i.get("name") for i in both(clerk.ProductSerializer, store)}
+    assert names[str(first.pk)] == "Støvle 0"
+    assert names[str(second.pk)] == "Sko 1"
+    assert names[str(third.pk)] == "Boot 2"
+
+
+def test_a_declared_fallback_language(catalogue: Catalogue, make_store: Any) -> None:
+    """``fallback="da"``: an English store without an English row shows the Danish text."""
+
+    class DanishFirst(clerk.ProductSerializer):
+        name = TranslationTableField(attribute="name", fallback="da")
+
+    store = make_store(code="uk", include_out_of_stock=True)
+    product = catalogue.products[0]
+    ProductTranslation.objects.filter(product=product, language="en").delete()
+    names = {i["id"]: i.get("name") for i in both(DanishFirst, store)}
+    assert names[str(product.pk)] == "Støvle 0"
+    assert names[str(catalogue.products[1].pk)] == "Boot 1"
