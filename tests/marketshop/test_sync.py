@@ -140,7 +140,8 @@ def test_full_sync_pushes_everything(
 ) -> None:
     call_command("clerk_sync", stdout=StringIO(), stderr=StringIO())
     assert set(clerk_api.data["products"]) == {str(p.pk) for p in catalogue.products}
-    assert set(clerk_api.data["pages"]) == {"1", "2", "post-1", "post-2"}
+    articles = {str(a.pk) for a in catalogue.articles}
+    assert set(clerk_api.data["pages"]) == articles | {f"post-{p.pk}" for p in catalogue.posts}
     order = catalogue.orders[1]
     assert clerk_api.data["orders"][str(order.pk)]["customer"] == str(order.customer_id)
     assert clerk_api.data["customers"][str(catalogue.customers[0].pk)]["subscribed"] is True
