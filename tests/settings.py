@@ -11,7 +11,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk")
     }
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop", "tests.uuidshop"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.othershop", "tests.uuidshop", "tests.marketshop"]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False

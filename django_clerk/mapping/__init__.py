@@ -46,6 +46,7 @@ from django_clerk.mapping.serializers import (
     PageSerializer,
     ProductSerializer,
 )
+from django_clerk.mapping.tables import ImageTableField, TranslationTableField
 from django_clerk.mapping.validation import ClerkDataError, problems, validate
 from django_clerk.mapping.values import clerk_value, to_timestamp
 
@@ -59,6 +60,7 @@ __all__ = [
     "ExpressionField",
     "IdField",
     "IdListField",
+    "ImageTableField",
     "ImageURLField",
     "ManyRead",
     "OrderLinesField",
@@ -74,6 +76,7 @@ __all__ = [
     "Renderer",
     "TimestampField",
     "TranslatedField",
+    "TranslationTableField",
     "VariantsField",
     "clerk_id",
     "clerk_value",

@@ -39,6 +39,14 @@ def price_pair(
     return {name: incl_tax(amount, rate), f"{name}_excl_tax": round(amount, 2)}
 
 
+def amount(raw: Any, minor_units: int) -> float:
+    """A stored amount as a float in currency units: ``1999`` cents with ``minor_units=100``
+    is ``19.99`` (divided exactly, then rounded to 2 places)."""
+    if minor_units == 1:
+        return float(raw)
+    return round(float(Decimal(raw) / minor_units), 2)
+
+
 def rate_reads(model: Any, tax_rate: Any) -> tuple[list[str], Any] | None:
     """Columns and reader of a tax rate given as an attribute path, a number or ``None``."""
     if isinstance(tax_rate, str):
@@ -52,6 +60,7 @@ class PricesField(ClerkField):
 
     ``prices = PricesField(price="price", list_price="list_price", tax_rate="tax_rate")``;
     ``includes_tax=False`` when the shop stores net prices. ``tax_rate`` may also be a number.
+    ``minor_units=100`` when prices are stored as integer cents (``price="price_cents"``).
     """
 
     clean_output = True
@@ -65,9 +74,11 @@ class PricesField(ClerkField):
         list_price: str | None = "list_price",
         tax_rate: str | float | Decimal | None = "tax_rate",
         includes_tax: bool = True,
+        minor_units: int = 1,
         **kwargs: Any,
     ) -> None:
         self.price_attr, self.list_price_attr = price, list_price
+        self.minor_units = minor_units
         self.tax_rate = tax_rate
         self.includes_tax = includes_tax
         kwargs["source"] = "*"
@@ -112,7 +123,7 @@ class PricesField(ClerkField):
         for name in ("price", "list_price"):
             raw = value[name]
             if raw is not None:
-                out.update(price_pair(name, float(raw), rate, self.includes_tax))
+                out.update(price_pair(name, amount(raw, self.minor_units), rate, self.includes_tax))
         if rate is not None:
             out["tax_rate"] = rate
         if "list_price" in out:
@@ -133,6 +144,8 @@ class VariantsField(ClerkField):
         )
 
     ``tax_rate`` is read from the parent. A product without variants keeps its own price.
+    ``minor_units=100`` when the variants' prices are integer cents: the ``price`` attribute
+    (and a ``variant_<name>`` list of it) is then sent in currency units.
     When another field (a :class:`PricesField`) emits the parent's price too, say which one
     wins: ``price=None`` keeps the parent's, ``override_price=True`` replaces the parent's
     ``price`` and ``price_excl_tax`` together (the pair always comes from one source: without
@@ -152,9 +165,11 @@ class VariantsField(ClerkField):
         tax_rate: str | float | None = None,
         includes_tax: bool = True,
         override_price: bool = False,
+        minor_units: int = 1,
         **kwargs: Any,
     ) -> None:
         self.attributes = attributes or {"ids": "pk", "prices": "price"}
+        self.minor_units = minor_units
         self.price_attr = price
         self.tax_rate = tax_rate
         self.includes_tax = includes_tax
@@ -196,11 +211,15 @@ class VariantsField(ClerkField):
         if not variants:
             return {}
         out: dict[str, Any] = {}
+        price_index = self.columns.index(self.price_attr) if self.price_attr else -1
         for key, i in self.lists:
-            out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
+            if i == price_index and self.minor_units != 1:
+                out[key] = [amount(v[i], self.minor_units) for v in variants if v[i] is not None]
+            else:
+                out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
         if self.price_attr:
-            i = self.columns.index(self.price_attr)
-            prices = [float(v[i]) for v in variants if v[i] is not None]
+            i = price_index
+            prices = [amount(v[i], self.minor_units) for v in variants if v[i] is not None]
             if prices:
                 rate = None if rate is None else float(rate)
                 if self.override_price:
@@ -213,8 +232,9 @@ class OrderLinesField(ClerkField):
     """An order's lines as Clerk wants them: ``[{"id", "quantity", "price"}]``.
 
     ``products = OrderLinesField(source="lines", product="product_id", quantity="quantity",
-    price="unit_price")``; ``price`` is the unit price. One query per page reads the lines
-    from rows; from instances, the relation is prefetched.
+    price="unit_price")``; ``price`` is the unit price (``minor_units=100`` when it is stored
+    as integer cents). One query per page reads the lines from rows; from instances, the
+    relation is prefetched.
     """
 
     clean_output = True
@@ -225,9 +245,11 @@ class OrderLinesField(ClerkField):
         product: str = "product_id",
         quantity: str = "quantity",
         price: str = "price",
+        minor_units: int = 1,
         **kwargs: Any,
     ) -> None:
         self.product_attr, self.quantity_attr, self.price_attr = product, quantity, price
+        self.minor_units = minor_units
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> list[dict[str, Any]]:
@@ -261,7 +283,7 @@ class OrderLinesField(ClerkField):
             {
                 "id": clerk_value(line["product"]),
                 "quantity": int(line["quantity"]),
-                "price": round(float(line["price"]), 2),
+                "price": round(amount(line["price"], self.minor_units), 2),
             }
             for line in value
         ]
