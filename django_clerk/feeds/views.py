@@ -199,9 +199,12 @@ class EntityFeedView(FeedAPIView):
                     data = self.render_page(items, sources[index], renderers[index])
                     total += len(data)
                     yield data
-            except Exception:  # the status is sent already: log, and end the stream short
+            except Exception:
+                # The status is sent already. Ending the stream normally would close the JSON
+                # array and look complete (and Clerk deletes what a full feed leaves out), so
+                # the error goes on to the server, which drops the connection mid-response.
                 logger.exception("%s feed export failed after %d items", self.entity, total)
-                return
+                raise
             self.crawl.record(
                 limit=None, items=total, last_key=None, duration=time.perf_counter() - started
             )

@@ -188,16 +188,17 @@ def deliver_batch(
     for serializer, (prefix, keys) in by_source.items():
         objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
         found, bad = push.serialize_each(serializer, objects, store)
-        # The outbox names an object by its source's prefix and its key as text.
-        payloads.update({f"{prefix}{key}": data for key, data in found.items()})
-        failed.update({f"{prefix}{key}": reason for key, reason in bad.items()})
-        gone.update(
-            {
-                oid: f"{prefix}{key}" if prefix or several else clerk_id(key)
-                for oid, key in keys.items()
-                if oid not in payloads and oid not in failed
-            }
-        )
+        # Rendered objects are named by their key as the database gives it back; a row is
+        # matched through its parsed key, so a key recorded in another spelling (a UUID in
+        # hex or capitals, an int as "05") is still its object, never taken for a gone one.
+        for oid, key in keys.items():
+            text = str(key)
+            if text in found:
+                payloads[oid] = found[text]
+            elif text in bad:
+                failed[oid] = bad[text]
+            else:
+                gone[oid] = f"{prefix}{key}" if prefix or several else clerk_id(key)
 
     if gone and entity in NEVER_DELETED:
         report.dropped = _settle_ok(token, list(gone), using)

@@ -7,6 +7,9 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import DatabaseError
+from django.test import override_settings
 from django.utils import timezone
 from shop.models import Product
 
@@ -222,3 +225,35 @@ def test_limit_and_offset_extremes_are_400(client, en, token):
         response = feed(client, token=token, **params)
         assert response.status_code == 400, params
         assert response.json()["error"]["message"].split(":")[0] in params
+
+
+@pytest.mark.parametrize("accept", ["application/x-ndjson", "application/json"])
+def test_a_stream_that_fails_midway_never_looks_complete(client, en, token, accept, monkeypatch):
+    """Clerk deletes what a full feed leaves out: a whole-feed export that fails after its
+    status was sent must break off (the server drops the connection), never end as a valid,
+    shorter document."""
+    from django_clerk.feeds.views import EntityFeedView
+
+    rendered = EntityFeedView.render_page
+    pages = []
+
+    def failing_second_chunk(self, items, source, objects):
+        pages.append(len(items))
+        if len(pages) == 2:
+            raise DatabaseError("statement timeout")
+        return rendered(self, items, source, objects)
+
+    monkeypatch.setattr(EntityFeedView, "render_page", failing_second_chunk)
+    settings_limit = {"FEED_MAX_LIMIT": 10}
+    with override_settings(CLERK={**django_settings.CLERK, **settings_limit}):
+        response = feed(client, token=token, accept=accept, limit="all")
+        assert response.status_code == 200
+        received = []
+        with pytest.raises(DatabaseError):
+            for part in response.streaming_content:
+                received.append(part)
+    body = b"".join(received).decode()
+    assert pages == [10, 10]
+    assert not body.rstrip().endswith("]")
+    if accept.endswith("ndjson"):
+        assert len(body.splitlines()) == 10

@@ -124,3 +124,29 @@ def test_sync_of_a_new_order_and_its_lines(clerk_store: Any, clerk_api: Any) -> 
         {"id": str(products[0].pk), "quantity": 1, "price": float(products[0].price)},
         {"id": str(products[1].pk), "quantity": 2, "price": float(Decimal(products[1].price))},
     ]
+
+
+@pytest.mark.parametrize("spelling", [lambda key: key.hex, lambda key: str(key).upper()])
+def test_a_key_saved_in_another_spelling_is_upserted_not_deleted(
+    clerk_store: Any, clerk_api: Any, spelling: Any
+) -> None:
+    """A UUID key given as hex or in capitals is recorded as given; the delivery matches the
+    row to its object by the parsed key, so it is pushed, never deleted as gone."""
+    import uuid
+
+    key = uuid.uuid4()
+    Product.objects.create(
+        id=spelling(key),
+        name="Odd",
+        description="x",
+        price=Decimal("1"),
+        sku="ODD",
+        stock=1,
+        image="products/odd.jpg",
+    )
+    assert PendingChange.objects.get(entity="products").object_id == spelling(key)
+    report = deliver_due()
+    assert (report.upserted, report.deleted, report.failed) == (1, 0, 0)
+    assert str(key) in clerk_api.data["products"]
+    assert clerk_api.deleted("products") == []
+    assert PendingChange.objects.count() == 0
