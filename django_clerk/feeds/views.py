@@ -39,6 +39,16 @@ logger = logging.getLogger("django_clerk.feeds")
 TRUE = {"1", "true", "yes", "on"}
 
 
+#: The time parameter -> the serializer's ``Meta`` attribute that makes it filter.
+FILTER_FIELDS = {"modified_after": "modified_field", "start_date": "date_field",
+                 "end_date": "date_field"}  # fmt: skip
+
+
+def narrows(serializer: Any, parameter: str) -> bool:
+    """Whether ``parameter`` filters ``serializer``'s objects (else the feed stays whole)."""
+    return bool(getattr(serializer.Meta, FILTER_FIELDS[parameter], None))
+
+
 class HasStore(BasePermission):
     """Authenticated: one of the feed authentication classes found the store."""
 
@@ -135,7 +145,13 @@ class EntityFeedView(FeedAPIView):
             objects = Renderer(serializer, self.store, policy=Policy.SKIP, logger=logger)
             renderers.append(objects)
             sources.append(objects.source_queryset(queryset))
-        filters = {name: self.params[name] for name in TIME_PARAMETERS if name in self.params}
+        # The time filters given (an empty one filters nothing, so it is not one): a crawl
+        # narrowed by time is not a full crawl, so it is never guarded nor a baseline.
+        filters = {
+            name: value
+            for name in TIME_PARAMETERS
+            if (value := self.params.get(name)) is not None and str(value).strip() != ""
+        }
         started = time.perf_counter()
         self.crawl = CrawlPage(
             crawl_scope(
@@ -150,7 +166,9 @@ class EntityFeedView(FeedAPIView):
             self.entity,
             self.protocol,
             offset=self.window.offset,
-            incremental="modified_after" in filters,
+            incremental=any(
+                narrows(serializer, name) for serializer in serializers for name in filters
+            ),
             positioned=self.window.limit is not None,
         )
         if self.crawl.step is Step.START and not self.crawl.incremental:

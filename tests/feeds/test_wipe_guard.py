@@ -184,3 +184,27 @@ def test_release_with_the_management_command(client, en, capsys):
 
 def test_no_refused_feed_no_warning(en):
     assert check_refused_feeds() == []
+
+
+def test_an_empty_modified_after_is_a_full_crawl_and_is_guarded(client, en, token):
+    """``modified_after=`` filters nothing: the crawl is full, and Clerk would delete what it
+    leaves out, so the guard applies."""
+    previous = feed_size(en)
+    v2_crawl(client, token)
+    unpublish_all_but(3)
+    assert_refused(feed(client, token=token, modified_after="", limit=10, offset=0), 3, previous)
+
+
+def test_a_time_window_the_feed_filters_on_is_not_guarded(client, en, token, settings):
+    """A time window serves part of the catalogue: it must not be refused, nor become the
+    size the next full crawl is compared with. One the serializer does not filter on
+    (``start_date`` without ``Meta.date_field``) leaves the feed whole: guarded."""
+    previous = feed_size(en)
+    v2_crawl(client, token)
+    unpublish_all_but(3)
+    ignored = feed(client, token=token, start_date="2000-01-01", limit=10, offset=0)
+    assert_refused(ignored, 3, previous)
+    response = feed(client, token=token, modified_after="2000-01-01", limit=1000, offset=0)
+    assert response.status_code == 200
+    crawl = FeedCrawl.objects.filter(protocol="v2", refused=False).order_by("-pk").first()
+    assert crawl is not None and crawl.incremental
