@@ -22,7 +22,9 @@
                           or one the start of the other)
 ``django_clerk.E017``     more than one source of an entity has no ``Meta.id_prefix``
 ``django_clerk.E018``     a ``Meta.id_prefix`` is not a string of URL-safe characters
-                          (letters, digits, ``-``, ``_``, ``.``, ``~``) with a non-digit
+                          (letters, digits, ``-``, ``_``, ``.``, ``~``) with one that no
+                          integer or UUID key begins with
+``django_clerk.E019``     ``CLERK["TOKEN_VERIFY_LOCK_DIR"]`` is not a directory path
 ``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
 ``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
 ========================  ==============================================================
@@ -30,6 +32,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -63,7 +66,6 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "STORE_CACHE_SECONDS": (0, 3600),
     "FEED_CURSOR_IDLE_SECONDS": (60, 7 * 86400),
     "SYNC_BATCH_SIZE": (1, 1000),
-    "SYNC_MAX_ATTEMPTS": (1, 1000),
     "FEED_WIPE_GUARD_MIN_ITEMS": (0, 10**9),
 }
 #: Numeric settings that may also be ``None`` (``FEED_WIPE_GUARD_SHARE``: ``0``/``None`` turn
@@ -71,6 +73,9 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
 OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
 STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
 URL_SAFE_PREFIX = re.compile(r"[A-Za-z0-9._~-]{1,64}")
+#: Text an integer or UUID key can begin with: a prefix made only of it could be taken for
+#: the start of another source's key ("cafe" of "cafe1234-...").
+KEY_LIKE_PREFIX = re.compile(r"[0-9A-Fa-f-]+")
 
 
 @register("django_clerk")
@@ -110,6 +115,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 f"not {clerk_settings.API_URL!r}.",
                 hint="The default is https://api.clerk.io/v2/.",
                 id="django_clerk.E008",
+            )
+        )
+    lock_dir = clerk_settings.TOKEN_VERIFY_LOCK_DIR
+    if not isinstance(lock_dir, (str, os.PathLike)):
+        errors.append(
+            Error(
+                f"CLERK['TOKEN_VERIFY_LOCK_DIR'] must be a directory path, not {lock_dir!r}.",
+                hint='"" (the default) uses a private directory in the temporary directory.',
+                id="django_clerk.E019",
             )
         )
     if clerk_settings.BASE_URL and not _is_http_url(clerk_settings.BASE_URL):
@@ -174,13 +188,16 @@ def _check_prefixes(entity: str, serializers: list[Any]) -> list[CheckMessage]:
         if prefix is None or prefix == "":
             unprefixed.append(serializer)
         elif (
-            not isinstance(prefix, str) or not URL_SAFE_PREFIX.fullmatch(prefix) or prefix.isdigit()
+            not isinstance(prefix, str)
+            or not URL_SAFE_PREFIX.fullmatch(prefix)
+            or KEY_LIKE_PREFIX.fullmatch(prefix)
         ):
             errors.append(
                 Error(
                     f"{where}: {serializer.__qualname__}.Meta.id_prefix {prefix!r} must be "
-                    "up to 64 URL-safe characters (letters, digits, '-', '_', '.', '~'), "
-                    "not only digits.",
+                    "up to 64 URL-safe characters (letters, digits, '-', '_', '.', '~'), with "
+                    "one that no integer or UUID key begins with (a letter after 'f', '_', '.' "
+                    "or '~').",
                     hint='E.g. id_prefix = "blog-".',
                     obj=serializer,
                     id="django_clerk.E018",

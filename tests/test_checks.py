@@ -105,3 +105,12 @@ class BadHiddenFilter(ArticleSerializer):
 def test_wipe_guard_share_may_be_off(share):
     with override_settings(CLERK={"FEED_WIPE_GUARD_SHARE": share}):
         assert check_ids() == []
+
+
+def test_a_lock_directory_that_is_not_a_path_is_e019(settings):
+    from django_clerk.checks import check_settings
+
+    settings.CLERK = {**settings.CLERK, "TOKEN_VERIFY_LOCK_DIR": 3}
+    assert [e.id for e in check_settings()] == ["django_clerk.E019"]
+    settings.CLERK = {**settings.CLERK, "TOKEN_VERIFY_LOCK_DIR": "/tmp/clerk-locks"}
+    assert check_settings() == []

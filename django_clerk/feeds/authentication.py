@@ -78,18 +78,16 @@ def authenticated(store: Store | None, proof: bool) -> tuple[Importer, Store]:
 @sensitive_variables("private_key", "params")
 def by_private_key(params: Mapping[str, Any]) -> tuple[Importer, Store] | None:
     """Generations 1 and 2: ``key`` and ``private_key`` in ``params``; ``None`` without a
-    private key. Refused (403) when they are wrong, or right but the store's key-based
-    authentication is off."""
+    private key. Refused (403) when the store's key-based authentication is off, whatever
+    the key (so the answer never tells a right key from a wrong one), or when they are
+    wrong."""
     private_key = text(params, "private_key")
     if not private_key:
         return None
     store = store_for_public_key(text(params, "key"), active_stores())
-    user, store = authenticated(
-        store, store is not None and private_key_matches(store, private_key)
-    )
-    if not store.legacy_auth:
+    if store is not None and not store.legacy_auth:
         raise BadCredentials(KEYS_OFF)
-    return user, store
+    return authenticated(store, store is not None and private_key_matches(store, private_key))
 
 
 class QueryKeyAuthentication(BaseAuthentication):

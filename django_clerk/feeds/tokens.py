@@ -115,7 +115,7 @@ class HostSlots:
 
     def directory(self) -> Path | None:
         configured = clerk_settings.TOKEN_VERIFY_LOCK_DIR
-        if configured:
+        if configured and isinstance(configured, (str, os.PathLike)):  # else E019
             path = Path(configured)
         else:
             database = str(settings.DATABASES.get("default", {}).get("NAME", ""))

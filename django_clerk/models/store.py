@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,9 @@ class Credentials:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Credentials):
             return NotImplemented
-        return (self.public_key, self.private_key) == (other.public_key, other.private_key)
+        mine = f"{self.public_key}\0{self.private_key}".encode()
+        theirs = f"{other.public_key}\0{other.private_key}".encode()
+        return hmac.compare_digest(mine, theirs)
 
     __hash__ = None  # type: ignore[assignment]
 

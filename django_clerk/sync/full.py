@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -34,9 +34,6 @@ from django_clerk.mapping.registry import declared_prefix
 from django_clerk.models import FullSyncRecord, PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
-
-if TYPE_CHECKING:
-    pass
 
 Progress = Callable[["FullSyncProgress"], None]
 

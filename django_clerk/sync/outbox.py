@@ -22,7 +22,7 @@ from django_clerk.models import PendingChange, Store
 from django_clerk.sync import dispatch
 from django_clerk.sync.entities import store_entities
 
-STORE_CACHE_SECONDS = 5.0
+REALTIME_STORES_SECONDS = 5.0
 """How long the list of stores with real-time updates is reused by a process. Saving or
 deleting a store clears it at once in the process that did it."""
 
@@ -50,7 +50,7 @@ class _StoreCache:
         stores = Store.objects.using(using).filter(is_active=True, realtime_updates=True)
         value = [(store.pk, store_entities(store)) for store in stores]
         with self._lock:
-            self._entries[using] = (now + STORE_CACHE_SECONDS, value)
+            self._entries[using] = (now + REALTIME_STORES_SECONDS, value)
         return value
 
     def clear(self, **kwargs: Any) -> None:

@@ -46,11 +46,15 @@ def test_private_keys_refused_while_the_toggle_is_off(client, en, send):
 
 
 @pytest.mark.parametrize("send", GENERATIONS)
-def test_wrong_keys_say_nothing_about_the_toggle(client, en, send):
-    for on in (False, True):
-        set_toggle(en, on)
-        response = send(client, private_key="not-the-key")
-        assert response.json() == {"error": {"code": 403, "message": "Invalid credentials."}}
+def test_the_answer_never_tells_a_right_key_from_a_wrong_one(client, en, send):
+    """With the toggle off, a right and a wrong private key get the same answer (no oracle
+    for a guessed or stolen key); with it on, a wrong key is just invalid."""
+    set_toggle(en, False)
+    right, wrong = send(client), send(client, private_key="not-the-key")
+    assert right.json() == wrong.json() == {"error": {"code": 403, "message": KEYS_OFF}}
+    set_toggle(en, True)
+    response = send(client, private_key="not-the-key")
+    assert response.json() == {"error": {"code": 403, "message": "Invalid credentials."}}
 
 
 def test_the_toggle_of_the_named_store_decides(client, en, da):

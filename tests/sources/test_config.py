@@ -75,6 +75,8 @@ def test_valid_sources_pass_the_checks(two_sources):
         (["blog/", "news-"], ["django_clerk.E018"]),
         (["blög-", "news-"], ["django_clerk.E018"]),
         (["12", "news-"], ["django_clerk.E018"]),
+        (["cafe-", "news-"], ["django_clerk.E018"]),  # could begin a UUID key
+        (["a1", "news-"], ["django_clerk.E018"]),
         ([7, "news-"], ["django_clerk.E018"]),
         (["x" * 65, None], ["django_clerk.E018"]),
     ],
