@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,9 @@ class DjangoClerkConfig(AppConfig):
             stores,  # noqa: F401  (clears the cached stores on save)
         )
         from django_clerk.sync import checks as sync_checks  # noqa: F401
-        from django_clerk.sync import signals
+        from django_clerk.sync import dispatch, signals
 
         signals.connect()  # real-time sync receivers, for the mapped models only
+        request_started.connect(
+            dispatch.wake_on_first_request, dispatch_uid="django_clerk.sync.wake_on_first_request"
+        )

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from django_clerk.conf import clerk_settings
@@ -183,10 +184,13 @@ class Deliverer:
                 self.breaker.trip()
             else:
                 self.breaker.record(report.transient_failures > 0 and report.delivered == 0)
+            # A change claimed by another delivery (or one that died) is ready only when its
+            # claim runs out: waking before would poll the database for nothing.
             next_due = (
                 PendingChange.objects.filter(state=PendingChange.State.PENDING)
-                .order_by("due_at")
-                .values_list("due_at", flat=True)
+                .annotate(ready=Greatest("due_at", Coalesce("claimed_until", "due_at")))
+                .order_by("ready")
+                .values_list("ready", flat=True)
                 .first()
             )
         except Exception:  # the database, most likely: try again soon
@@ -197,8 +201,22 @@ class Deliverer:
             connections.close_all()  # this thread's connections only
         if next_due is None:
             return None
-        wait = (next_due - timezone.now()).total_seconds()
+        wait: float = (next_due - timezone.now()).total_seconds()
         return min(max(wait, 0.05), IDLE_RECHECK_SECONDS)
 
 
 deliverer = Deliverer()
+_started_in: int = 0  # the process whose first request started the delivery thread
+
+
+def wake_on_first_request(**kwargs: Any) -> None:
+    """``request_started``: once per process, start the delivery thread, so changes left
+    pending by a restart (waiting for a retry, or recorded by a process that ended) are
+    delivered without waiting for the next save in this process. Costs a request one
+    comparison; the thread does the rest."""
+    global _started_in
+    if _started_in == os.getpid():
+        return
+    _started_in = os.getpid()
+    if clerk_settings.SYNC_DELIVERY == "thread" and clerk_settings.REALTIME_SYNC:
+        deliverer.wake()

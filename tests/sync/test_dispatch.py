@@ -146,3 +146,35 @@ def test_task_schedules_its_retry_on_a_deferring_backend(
     deliver_pending.call()
     [scheduled] = default_task_backend.results
     assert scheduled.task.run_after > timezone.now()
+
+
+def test_the_first_request_of_a_process_starts_the_delivery(settings, monkeypatch, client):
+    """After a restart, changes left pending must not wait for this process's next save: its
+    first request wakes the delivery thread, once."""
+    settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "thread"}
+    wakes = []
+    monkeypatch.setattr(dispatch.deliverer, "wake", lambda: wakes.append(1))
+    monkeypatch.setattr(dispatch, "_started_in", 0)  # a fresh process
+    client.get("/clerk/version")
+    client.get("/clerk/version")
+    assert wakes == [1]
+    monkeypatch.setattr(dispatch, "_started_in", 0)
+    settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "manual"}
+    client.get("/clerk/version")
+    assert wakes == [1]  # no thread in manual mode
+
+
+@realdb
+def test_the_thread_sleeps_until_a_claim_runs_out(clerk_store, make_product, thread_mode):
+    """A change claimed by another delivery is not ready before its claim ends: the thread
+    sleeps until then instead of polling."""
+    product = make_product(paused=True)
+    from django_clerk.sync.outbox import record
+
+    record("products", [product.pk])
+    claimed_until = timezone.now() + timedelta(seconds=40)
+    PendingChange.objects.update(
+        due_at=timezone.now() - timedelta(seconds=1), claimed_until=claimed_until, lease="x"
+    )
+    sleep = thread_mode._round()
+    assert sleep is not None and 35 <= sleep <= 40
