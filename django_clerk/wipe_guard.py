@@ -53,6 +53,6 @@ def reason(entity: str, current: int, previous: int, last: str) -> str:
     share = guard_share() or 0
     return (
         f"The {entity} feed holds {current} objects, {previous - current} fewer than the "
-        f"{previous} of {last}: more than {share:.0%} would be deleted from Clerk.io, so it "
-        "is refused."
+        f"{previous} of {last}: more than {share:.0%} of the catalogue is gone, which "
+        "Clerk.io's next full import would delete, so it is refused."
     )
