@@ -409,5 +409,11 @@ class ExpressionField(ClerkField):
     def reads(self, context: ReadContext) -> Reads | None:
         return Reads(itemgetter(self.annotation), annotations=self.annotations())
 
+    def unchanged_classes(self) -> frozenset[type]:
+        """A value of the ``output`` class is rendered as it is (``bool(True)`` is ``True``)."""
+        if type(self).to_representation is not ExpressionField.to_representation:
+            return frozenset()
+        return frozenset((self.output,)) if self.output in (bool, int, float, str) else frozenset()
+
     def to_representation(self, value: Any) -> Any:
         return clerk_value(value) if self.output is None else self.output(value)

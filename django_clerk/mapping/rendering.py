@@ -24,7 +24,9 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable
 from django.utils import translation
+from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
+from rest_framework.settings import api_settings
 
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import validation
@@ -129,8 +131,42 @@ def instance_reader(bound: Any) -> Callable[[Any], Any]:
     return read
 
 
-#: (name, read, convert, merge, keep_none, replaces, clean)
-Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool, bool, frozenset[str], bool]
+#: (name, read, convert, merge, keep_none, replaces, clean, unchanged): ``unchanged`` holds
+#: the value classes ``convert`` returns as they are (a plain ``int`` of an ``IntegerField``),
+#: which the loop then takes without calling it.
+Step = tuple[
+    str,
+    Callable[[Any], Any],
+    Callable[[Any], Any],
+    bool,
+    bool,
+    frozenset[str],
+    bool,
+    frozenset[type],
+]
+
+#: DRF's ``to_representation`` methods that return a value of these classes unchanged.
+UNCHANGED: dict[Callable[..., Any], frozenset[type]] = {
+    drf_fields.IntegerField.to_representation: frozenset((int,)),
+    drf_fields.CharField.to_representation: frozenset((str,)),
+    drf_fields.FloatField.to_representation: frozenset((float,)),
+    drf_fields.BooleanField.to_representation: frozenset((bool,)),
+    drf_fields.ReadOnlyField.to_representation: PLAIN,
+}
+
+
+def unchanged_classes(bound: Any) -> frozenset[type]:
+    """The value classes ``bound.to_representation`` returns unchanged (see :data:`Step`):
+    DRF's plain fields, and a Clerk field's ``unchanged_classes()``."""
+    method = getattr(type(bound), "to_representation", None)
+    if method is drf_fields.BigIntegerField.to_representation:
+        as_text = getattr(bound, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return frozenset() if as_text else frozenset((int,))
+    found = UNCHANGED.get(method)
+    if found is not None:
+        return found
+    declared = getattr(bound, "unchanged_classes", None)
+    return frozenset(declared()) if callable(declared) else frozenset()
 
 
 class Renderer:
@@ -375,6 +411,7 @@ def field_steps(fields: dict[str, Any], readers: dict[str, Callable[[Any], Any]]
             bool(getattr(bound, "renders_none", False)),
             getattr(bound, "replaces", frozenset()),
             bool(type(bound).__dict__.get("clean_output", False)),
+            unchanged_classes(bound),
         )
         for name, bound in fields.items()
     ]
@@ -398,10 +435,14 @@ def run_steps(
     ordered = [step for step in steps if not step[3]] + [step for step in steps if step[3]]
     for index, item in enumerate(items):
         data: dict[str, Any] = {}
-        for name, read, convert, merge, keep_none, replaces, clean in ordered:
+        for name, read, convert, merge, keep_none, replaces, clean, unchanged in ordered:
             try:
                 value = read(item)
-                if value is None and not keep_none:
+                if value is None:
+                    if not keep_none:
+                        continue
+                elif value.__class__ in unchanged:
+                    data[name] = value
                     continue
                 value = convert(value)
             except SkipField:
