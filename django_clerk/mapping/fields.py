@@ -239,6 +239,8 @@ class TimestampField(ClerkField):
     clean_output = True
 
     def to_representation(self, value: Any) -> int | None:
+        if value.__class__ is datetime.datetime and value.tzinfo is not None:
+            return int(value.timestamp())  # what to_timestamp gives an aware datetime
         if value is None:
             return None
         if isinstance(value, (datetime.datetime, datetime.date)):
@@ -372,10 +374,13 @@ class TranslatedField(ClerkField):
         return Reads(itemgetter(*names), names)
 
     def to_representation(self, value: tuple[Any, ...]) -> Any:
-        *translated, base = value
-        for text in translated:
-            if text:
-                return str(text)
+        if len(value) > 1:
+            for text in value[:-1]:
+                if text:
+                    return str(text)
+        base = value[-1]
+        if base.__class__ is str:
+            return base
         return None if base is None else clerk_value(base)
 
 

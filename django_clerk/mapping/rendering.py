@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.utils import translation
 from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
@@ -41,6 +41,25 @@ CHUNK = 1000
 #: The annotation telling hidden objects apart (``Meta.hidden_filter``); its value becomes
 #: Clerk's ``index`` (``false`` for a hidden object, ``true`` otherwise).
 HIDDEN = "_clerk_hidden"
+
+
+class RowsIterable(ValuesIterable):
+    """``values()`` rows, each built by ``dict(zip(names, row))``: the same dicts as Django's
+    (same keys, same order), for less work per row."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        queryset = self.queryset
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        selected = getattr(query, "selected", None)
+        names = (
+            list(selected)
+            if selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        rows = compiler.results_iter(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
 
 
 class Policy(enum.Enum):
@@ -219,7 +238,9 @@ class Renderer:
             queryset = queryset.prefetch_related(None)
             if missing:
                 queryset = queryset.annotate(**missing)
-            return queryset.values(*row_plan.columns, *self.hidden)
+            rows = queryset.values(*row_plan.columns, *self.hidden)
+            rows._iterable_class = RowsIterable
+            return rows
         queryset = self.serializer_class.optimize_queryset(queryset)
         missing = {k: v for k, v in self.annotations.items() if k not in _annotated(queryset)}
         return queryset.annotate(**missing) if missing else queryset

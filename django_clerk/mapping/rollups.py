@@ -39,6 +39,20 @@ def price_pair(
     return {name: incl_tax(amount, rate), f"{name}_excl_tax": round(amount, 2)}
 
 
+def put_price_pair(
+    out: dict[str, Any], name: str, amount: float, rate: float | None, includes_tax: bool
+) -> None:
+    """``out.update(price_pair(name, amount, rate, includes_tax))``, without the dict."""
+    if rate is None:
+        out[name] = round(amount, 2)
+    elif includes_tax:
+        out[name] = round(amount, 2)
+        out[f"{name}_excl_tax"] = round(amount / (1 + rate), 2)
+    else:
+        out[name] = round(amount * (1 + rate), 2)
+        out[f"{name}_excl_tax"] = round(amount, 2)
+
+
 def rate_reads(model: Any, tax_rate: Any) -> tuple[list[str], Any] | None:
     """Columns and reader of a tax rate given as an attribute path, a number or ``None``."""
     if isinstance(tax_rate, str):
@@ -109,10 +123,12 @@ class PricesField(ClerkField):
         rate = value["tax_rate"]
         rate = None if rate is None else float(rate)
         out: dict[str, Any] = {}
-        for name in ("price", "list_price"):
-            raw = value[name]
-            if raw is not None:
-                out.update(price_pair(name, float(raw), rate, self.includes_tax))
+        raw = value["price"]
+        if raw is not None:
+            put_price_pair(out, "price", float(raw), rate, self.includes_tax)
+        raw = value["list_price"]
+        if raw is not None:
+            put_price_pair(out, "list_price", float(raw), rate, self.includes_tax)
         if rate is not None:
             out["tax_rate"] = rate
         if "list_price" in out:
@@ -205,7 +221,7 @@ class VariantsField(ClerkField):
                 rate = None if rate is None else float(rate)
                 if self.override_price:
                     out["price_excl_tax"] = None  # removed, unless this rate gives one
-                out.update(price_pair("price", min(prices), rate, self.includes_tax))
+                put_price_pair(out, "price", min(prices), rate, self.includes_tax)
         return out
 
 
