@@ -181,7 +181,7 @@ def unchanged_classes(bound: Any) -> frozenset[type]:
     if method is drf_fields.BigIntegerField.to_representation:
         as_text = getattr(bound, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
         return frozenset() if as_text else frozenset((int,))
-    found = UNCHANGED.get(method)
+    found = UNCHANGED.get(method) if method is not None else None
     if found is not None:
         return found
     declared = getattr(bound, "unchanged_classes", None)
