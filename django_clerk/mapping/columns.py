@@ -40,18 +40,22 @@ def run_columns(
     for position, step in enumerate(ordered):
         name, read, convert, merge, keep_none, replaces, clean, unchanged = step
         try:
-            values: list[Any] | None = list(map(read, rows))
+            values: list[Any] = list(map(read, rows))
+            read_each = False
         except Exception:  # a row the reader cannot read: read them one by one below
-            values = None
-        for index, row in enumerate(rows):
+            values, read_each = rows, True
+        for index, value in enumerate(values):
+            if value.__class__ in unchanged:  # never None: not a plain class
+                out[index][name] = value
+                continue
             data = out[index]
             try:
-                value = read(row) if values is None else values[index]
-                if value is None:
-                    if not keep_none:
+                if read_each:
+                    value = read(value)
+                    if value.__class__ in unchanged:
+                        data[name] = value
                         continue
-                elif value.__class__ in unchanged:
-                    data[name] = value
+                if value is None and not keep_none:
                     continue
                 value = convert(value)
             except SkipField:

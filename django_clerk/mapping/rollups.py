@@ -18,6 +18,7 @@ from django_clerk.mapping.reads import ReadContext, Reads, read_many, value_read
 from django_clerk.mapping.values import clerk_value
 
 PRICE_PAIR = frozenset({"price", "price_excl_tax"})
+PLAIN = frozenset((str, int, float, bool))
 
 
 def excl_tax(price: float, tax_rate: float) -> float:
@@ -213,7 +214,11 @@ class VariantsField(ClerkField):
             return {}
         out: dict[str, Any] = {}
         for key, i in self.lists:
-            out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
+            out[key] = [  # clerk_value returns a value of a plain class as it is
+                x if x.__class__ in PLAIN else clerk_value(x)
+                for v in variants
+                if (x := v[i]) is not None
+            ]
         if self.price_attr:
             i = self.columns.index(self.price_attr)
             prices = [float(v[i]) for v in variants if v[i] is not None]
