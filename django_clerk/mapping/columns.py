@@ -4,7 +4,9 @@ object-by-object loop's (:func:`~django_clerk.mapping.rendering.run_steps`): the
 set in the same order in every object, a field that raises is left out of that object, and
 the problems and failures come in the same order. Used for the ``skip`` and ``collect``
 policies (``raise`` stops at the first problem of the first object, which is the other
-loop's order) on rows, whose readers read nothing but the row.
+loop's order) on rows, whose readers read nothing but the row. The values of a field whose
+class declares ``clean_output`` (its conversion has no side effects) are converted in one
+pass; when one raises, they are converted again one by one, the failure caught for its row.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def run_columns(
             read_each = False
         except Exception:  # a row the reader cannot read: read them one by one below
             values, read_each = rows, True
+        if clean and not merge and not read_each:
+            try:
+                converted = [
+                    None if value is None and not keep_none else convert(value)
+                    for value in values
+                ]
+            except Exception:  # converted again one by one below, where it is caught
+                converted = None
+            if converted is not None:
+                for data, value in zip(out, converted, strict=True):
+                    if value is not None:
+                        data[name] = value
+                continue
         for index, value in enumerate(values):
             if value.__class__ in unchanged:  # never None: not a plain class
                 out[index][name] = value

@@ -70,7 +70,8 @@ class ClerkField(serializers.Field[Any, Any, Any, Any]):
     #: ``None`` value for such a key removes the earlier one (a pair stays consistent).
     replaces: frozenset[str] = frozenset()
     #: Set by a class whose ``to_representation`` already gives Clerk's value types (no
-    #: ``clerk_value`` pass needed); read on the exact class only, not inherited.
+    #: ``clerk_value`` pass needed) and has no side effects (a page's values may be converted
+    #: again when one of them raises); read on the exact class only, not inherited.
     clean_output = False
 
     #: The arguments of DRF's ``Field``; ModelSerializer also passes type-specific ones

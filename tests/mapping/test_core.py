@@ -278,6 +278,17 @@ class PickyReads(mapping.ClerkField):
         return str(value)
 
 
+class ExplodingSlug(mapping.ClerkField):
+    """A field whose conversion has no side effects (``clean_output``) and raises once."""
+
+    clean_output = True
+
+    def to_representation(self, value: Any) -> str:
+        if value == "boot-1":
+            raise ValueError("bad slug")
+        return str(value)
+
+
 class BrokenInTwoPlaces(Minimal):
     """The first field fails on the last object, a later one on the first object, and a
     reader fails on the second: problems and failures come object by object."""
@@ -285,9 +296,10 @@ class BrokenInTwoPlaces(Minimal):
     name = ExplodingName()
     picky = PickyReads()
     sku = ExplodingSku()
+    slug = ExplodingSlug()
 
     class Meta(Minimal.Meta):
-        fields = ["id", "name", "url", "picky", "sku", "categories", "in_stock"]
+        fields = ["id", "name", "url", "picky", "sku", "slug", "categories", "in_stock"]
 
 
 @pytest.mark.parametrize("policy", [Policy.SKIP, Policy.COLLECT])
@@ -307,14 +319,15 @@ def test_rows_render_field_by_field_as_instances_render_object_by_object(
     assert found["rows"] == found["instances"]
     items, indexes, problems, messages = found["rows"]
     assert [list(item) for item in items] == [
-        ["id", "name", "url", "picky", "categories", "in_stock"],
+        ["id", "name", "url", "picky", "slug", "categories", "in_stock"],
         ["id", "name", "url", "sku", "categories", "in_stock"],
-        ["id", "url", "picky", "sku", "categories", "in_stock"],
+        ["id", "url", "picky", "sku", "slug", "categories", "in_stock"],
     ]
     if policy is Policy.SKIP:
         assert [m.split(" left out")[0] for m in messages] == [
             "products: field 'sku'",
             "products: field 'picky'",
+            "products: field 'slug'",
             "products: field 'name'",
         ]
     else:
