@@ -49,8 +49,7 @@ def run_columns(
         if clean and not merge and not read_each:
             try:
                 converted = [
-                    None if value is None and not keep_none else convert(value)
-                    for value in values
+                    None if value is None and not keep_none else convert(value) for value in values
                 ]
             except Exception:  # converted again one by one below, where it is caught
                 converted = None
