@@ -18,7 +18,6 @@ from django_clerk.mapping.reads import ReadContext, Reads, read_many, value_read
 from django_clerk.mapping.values import clerk_value
 
 PRICE_PAIR = frozenset({"price", "price_excl_tax"})
-PLAIN = frozenset((str, int, float, bool))
 
 
 def excl_tax(price: float, tax_rate: float) -> float:
@@ -38,20 +37,6 @@ def price_pair(
     if includes_tax:
         return {name: round(amount, 2), f"{name}_excl_tax": excl_tax(amount, rate)}
     return {name: incl_tax(amount, rate), f"{name}_excl_tax": round(amount, 2)}
-
-
-def put_price_pair(
-    out: dict[str, Any], name: str, amount: float, rate: float | None, includes_tax: bool
-) -> None:
-    """``out.update(price_pair(name, amount, rate, includes_tax))``, without the dict."""
-    if rate is None:
-        out[name] = round(amount, 2)
-    elif includes_tax:
-        out[name] = round(amount, 2)
-        out[f"{name}_excl_tax"] = round(amount / (1 + rate), 2)
-    else:
-        out[name] = round(amount * (1 + rate), 2)
-        out[f"{name}_excl_tax"] = round(amount, 2)
 
 
 def rate_reads(model: Any, tax_rate: Any) -> tuple[list[str], Any] | None:
@@ -124,12 +109,10 @@ class PricesField(ClerkField):
         rate = value["tax_rate"]
         rate = None if rate is None else float(rate)
         out: dict[str, Any] = {}
-        raw = value["price"]
-        if raw is not None:
-            put_price_pair(out, "price", float(raw), rate, self.includes_tax)
-        raw = value["list_price"]
-        if raw is not None:
-            put_price_pair(out, "list_price", float(raw), rate, self.includes_tax)
+        for name in ("price", "list_price"):
+            raw = value[name]
+            if raw is not None:
+                out.update(price_pair(name, float(raw), rate, self.includes_tax))
         if rate is not None:
             out["tax_rate"] = rate
         if "list_price" in out:
@@ -214,11 +197,7 @@ class VariantsField(ClerkField):
             return {}
         out: dict[str, Any] = {}
         for key, i in self.lists:
-            out[key] = [  # clerk_value returns a value of a plain class as it is
-                x if x.__class__ in PLAIN else clerk_value(x)
-                for v in variants
-                if (x := v[i]) is not None
-            ]
+            out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
         if self.price_attr:
             i = self.columns.index(self.price_attr)
             prices = [float(v[i]) for v in variants if v[i] is not None]
@@ -226,7 +205,7 @@ class VariantsField(ClerkField):
                 rate = None if rate is None else float(rate)
                 if self.override_price:
                     out["price_excl_tax"] = None  # removed, unless this rate gives one
-                put_price_pair(out, "price", min(prices), rate, self.includes_tax)
+                out.update(price_pair("price", min(prices), rate, self.includes_tax))
         return out
 
 
