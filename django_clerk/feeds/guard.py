@@ -3,11 +3,12 @@ full crawl, a feed that holds far fewer items than the last complete full crawl 
 store, entity and protocol answers 503 instead of letting Clerk delete what is missing.
 
 The check costs two queries on the first page of a full crawl only (the last complete crawl's
-size, then one ``COUNT`` when that is large enough to guard), none on any other page. A
-refusal is kept as a :class:`~django_clerk.models.FeedCrawl` marked ``refused`` (one per
-store, entity and protocol until released), shown in the Feed crawls admin, where the
-action "Accept the new size" (or ``clerk_sync --release-feed-guard``) releases it: the next
-crawl is compared with the size accepted.
+size, then one ``COUNT`` when that is large enough to guard, of no more rows than the guard
+needs), none on any other page. A refusal is kept as a
+:class:`~django_clerk.models.FeedCrawl` marked ``refused`` (one per store, entity and
+protocol until released), shown in the Feed crawls admin, where the action "Accept the new
+size" (or ``clerk_sync --release-feed-guard``) releases it: the next crawl is compared with
+the size accepted.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def check_first_page(
         return
     if previous is None or not wipe_guard.applies(previous):
         return  # nothing to compare with, or too small to guard: no COUNT
-    current = sum(queryset.count() for queryset in sources)
+    current = count_up_to(sources, enough(previous))
     if not wipe_guard.would_wipe(previous, current):
         return
     message = wipe_guard.reason(entity, current, previous, "the last complete crawl")
@@ -79,6 +80,28 @@ def check_first_page(
         f"{message} Accept the new size in the admin (Feed crawls, 'Accept the new size') "
         "or with manage.py clerk_sync --release-feed-guard."
     )
+
+
+def enough(previous: int) -> int:
+    """The fewest items that do not wipe a catalogue of ``previous`` items."""
+    needed = max(int((1 - (wipe_guard.guard_share() or 0)) * previous), 0)
+    while needed > 0 and not wipe_guard.would_wipe(previous, needed - 1):
+        needed -= 1
+    while wipe_guard.would_wipe(previous, needed):
+        needed += 1
+    return needed
+
+
+def count_up_to(sources: Sequence[QuerySet[Any]], limit: int) -> int:
+    """The items of ``sources``, counted up to ``limit`` only (a ``COUNT`` of at most
+    ``limit`` rows per source): the exact number when there are fewer, so the first page
+    of a big catalogue counts only what the guard needs."""
+    counted = 0
+    for queryset in sources:
+        if counted >= limit:
+            break
+        counted += queryset[: limit - counted].count()
+    return counted
 
 
 def record_refusal(store: Store, entity: str, protocol: str, current: int, previous: int) -> None:

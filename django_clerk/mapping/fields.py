@@ -70,7 +70,8 @@ class ClerkField(serializers.Field[Any, Any, Any, Any]):
     #: ``None`` value for such a key removes the earlier one (a pair stays consistent).
     replaces: frozenset[str] = frozenset()
     #: Set by a class whose ``to_representation`` already gives Clerk's value types (no
-    #: ``clerk_value`` pass needed); read on the exact class only, not inherited.
+    #: ``clerk_value`` pass needed) and has no side effects (a page's values may be converted
+    #: again when one of them raises); read on the exact class only, not inherited.
     clean_output = False
 
     #: The arguments of DRF's ``Field``; ModelSerializer also passes type-specific ones
@@ -239,6 +240,8 @@ class TimestampField(ClerkField):
     clean_output = True
 
     def to_representation(self, value: Any) -> int | None:
+        if value.__class__ is datetime.datetime and value.tzinfo is not None:
+            return int(value.timestamp())  # what to_timestamp gives an aware datetime
         if value is None:
             return None
         if isinstance(value, (datetime.datetime, datetime.date)):
@@ -372,10 +375,13 @@ class TranslatedField(ClerkField):
         return Reads(itemgetter(*names), names)
 
     def to_representation(self, value: tuple[Any, ...]) -> Any:
-        *translated, base = value
-        for text in translated:
-            if text:
-                return str(text)
+        if len(value) > 1:
+            for text in value[:-1]:
+                if text:
+                    return str(text)
+        base = value[-1]
+        if base.__class__ is str:
+            return base
         return None if base is None else clerk_value(base)
 
 
@@ -408,6 +414,12 @@ class ExpressionField(ClerkField):
 
     def reads(self, context: ReadContext) -> Reads | None:
         return Reads(itemgetter(self.annotation), annotations=self.annotations())
+
+    def unchanged_classes(self) -> frozenset[type]:
+        """A value of the ``output`` class is rendered as it is (``bool(True)`` is ``True``)."""
+        if type(self).to_representation is not ExpressionField.to_representation:
+            return frozenset()
+        return frozenset((self.output,)) if self.output in (bool, int, float, str) else frozenset()
 
     def to_representation(self, value: Any) -> Any:
         return clerk_value(value) if self.output is None else self.output(value)

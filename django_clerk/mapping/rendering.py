@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.utils import translation
+from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
+from rest_framework.settings import api_settings
 
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import validation
+from django_clerk.mapping.columns import run_columns
 from django_clerk.mapping.plans import ROWS, SerializerPlan, plan_for, readable_fields
 from django_clerk.mapping.reads import fetch_many
 from django_clerk.mapping.registry import id_prefix
@@ -39,6 +42,25 @@ CHUNK = 1000
 #: The annotation telling hidden objects apart (``Meta.hidden_filter``); its value becomes
 #: Clerk's ``index`` (``false`` for a hidden object, ``true`` otherwise).
 HIDDEN = "_clerk_hidden"
+
+
+class RowsIterable(ValuesIterable):
+    """``values()`` rows, each built by ``dict(zip(names, row))``: the same dicts as Django's
+    (same keys, same order), for less work per row."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        queryset = self.queryset
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        selected = getattr(query, "selected", None)
+        names = (
+            list(selected)
+            if selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        rows = compiler.results_iter(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
 
 
 class Policy(enum.Enum):
@@ -129,8 +151,42 @@ def instance_reader(bound: Any) -> Callable[[Any], Any]:
     return read
 
 
-#: (name, read, convert, merge, keep_none, replaces, clean)
-Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool, bool, frozenset[str], bool]
+#: (name, read, convert, merge, keep_none, replaces, clean, unchanged): ``unchanged`` holds
+#: the value classes ``convert`` returns as they are (a plain ``int`` of an ``IntegerField``),
+#: which the loop then takes without calling it.
+Step = tuple[
+    str,
+    Callable[[Any], Any],
+    Callable[[Any], Any],
+    bool,
+    bool,
+    frozenset[str],
+    bool,
+    frozenset[type],
+]
+
+#: DRF's ``to_representation`` methods that return a value of these classes unchanged.
+UNCHANGED: dict[Callable[..., Any], frozenset[type]] = {
+    drf_fields.IntegerField.to_representation: frozenset((int,)),
+    drf_fields.CharField.to_representation: frozenset((str,)),
+    drf_fields.FloatField.to_representation: frozenset((float,)),
+    drf_fields.BooleanField.to_representation: frozenset((bool,)),
+    drf_fields.ReadOnlyField.to_representation: PLAIN,
+}
+
+
+def unchanged_classes(bound: Any) -> frozenset[type]:
+    """The value classes ``bound.to_representation`` returns unchanged (see :data:`Step`):
+    DRF's plain fields, and a Clerk field's ``unchanged_classes()``."""
+    method = getattr(type(bound), "to_representation", None)
+    if method is drf_fields.BigIntegerField.to_representation:
+        as_text = getattr(bound, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return frozenset() if as_text else frozenset((int,))
+    found = UNCHANGED.get(method) if method is not None else None
+    if found is not None:
+        return found
+    declared = getattr(bound, "unchanged_classes", None)
+    return frozenset(declared()) if callable(declared) else frozenset()
 
 
 class Renderer:
@@ -183,7 +239,9 @@ class Renderer:
             queryset = queryset.prefetch_related(None)
             if missing:
                 queryset = queryset.annotate(**missing)
-            return queryset.values(*row_plan.columns, *self.hidden)
+            rows = queryset.values(*row_plan.columns, *self.hidden)
+            rows._iterable_class = RowsIterable
+            return rows
         queryset = self.serializer_class.optimize_queryset(queryset)
         missing = {k: v for k, v in self.annotations.items() if k not in _annotated(queryset)}
         return queryset.annotate(**missing) if missing else queryset
@@ -375,6 +433,7 @@ def field_steps(fields: dict[str, Any], readers: dict[str, Callable[[Any], Any]]
             bool(getattr(bound, "renders_none", False)),
             getattr(bound, "replaces", frozenset()),
             bool(type(bound).__dict__.get("clean_output", False)),
+            unchanged_classes(bound),
         )
         for name, bound in fields.items()
     ]
@@ -396,12 +455,28 @@ def run_steps(
     problems: dict[int, list[ClerkDataError]] = {}
     # Merge fields (roll-ups) come after the others, in their order: what they replace is set.
     ordered = [step for step in steps if not step[3]] + [step for step in steps if step[3]]
+    if policy is not Policy.RAISE and pause is None and items and isinstance(items[0], dict):
+        # Rows: field by field, the same objects for less work per value.
+        collect = policy is Policy.COLLECT
+        return run_columns(
+            items,
+            keys,
+            ordered,
+            collect=collect,
+            entity=entity,
+            finish=finish,
+            field_error=field_error,
+        )
     for index, item in enumerate(items):
         data: dict[str, Any] = {}
-        for name, read, convert, merge, keep_none, replaces, clean in ordered:
+        for name, read, convert, merge, keep_none, replaces, clean, unchanged in ordered:
             try:
                 value = read(item)
-                if value is None and not keep_none:
+                if value is None:
+                    if not keep_none:
+                        continue
+                elif value.__class__ in unchanged:
+                    data[name] = value
                     continue
                 value = convert(value)
             except SkipField:

@@ -143,9 +143,9 @@ def validate(entity: str, item: dict[str, Any]) -> None:
 def _has_required(required: list[tuple[str, tuple[type, ...]]], item: dict[str, Any]) -> bool:
     for name, types in required:
         value = item.get(name)
-        if value is None or not isinstance(value, types):
-            return False
-        if value.__class__ is bool and bool not in types:
+        if value.__class__ in types:  # the common case: exactly one of the types
+            continue
+        if value is None or not isinstance(value, types) or value.__class__ is bool:
             return False
     return True
 

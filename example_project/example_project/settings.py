@@ -26,7 +26,15 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         name = unquote(parsed.path[1:]) if parsed.path not in ("", "/") else ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:"}
+        if not name or name == ":memory:":
+            return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        # A file: write-ahead log, whose commits (a feed page moves its crawl's cursor) wait
+        # for no fsync; readers and the writer do not block each other.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"},
+        }
     if parsed.scheme in ("postgres", "postgresql", "pgsql"):
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -208,3 +208,28 @@ def test_a_time_window_the_feed_filters_on_is_not_guarded(client, en, token, set
     assert response.status_code == 200
     crawl = FeedCrawl.objects.filter(protocol="v2", refused=False).order_by("-pk").first()
     assert crawl is not None and crawl.incremental
+
+
+@pytest.mark.parametrize("share", [0.5, 0.3, 0.9, 0.01])
+@pytest.mark.parametrize("previous", [50, 51, 99, 1000, 1001, 123457])
+def test_the_count_stops_at_the_fewest_items_that_do_not_wipe(settings, share, previous):
+    from django_clerk import wipe_guard
+    from django_clerk.feeds.guard import enough
+
+    settings.CLERK = {**settings.CLERK, "FEED_WIPE_GUARD_SHARE": share}
+    needed = enough(previous)
+    assert not wipe_guard.would_wipe(previous, needed)
+    assert wipe_guard.would_wipe(previous, needed - 1)
+
+
+def test_count_up_to_is_exact_below_its_limit_and_stops_at_it(en):
+    from django_clerk.feeds.guard import count_up_to
+
+    products = get_serializer("products").feed_queryset(en)
+    total = products.count()
+    assert total > 3
+    halves = [products.filter(pk__lte=products[1].pk), products.filter(pk__gt=products[1].pk)]
+    assert count_up_to(halves, total + 10) == total
+    assert count_up_to(halves, total) == total
+    assert count_up_to(halves, 3) == 3
+    assert count_up_to(halves, 1) == 1

@@ -240,3 +240,97 @@ def test_variant_price_override_keeps_the_price_pair_from_one_source(store, prod
     assert "price_excl_tax" not in items[products[0].pk]
     assert items[products[2].pk]["price"] == 102.0
     assert items[products[2].pk]["price_excl_tax"] == 81.6
+
+
+class ExplodingSku(serializers.CharField):
+    def to_representation(self, value: Any) -> str:
+        if value == "B0":
+            raise ValueError("bad sku")
+        return str(value)
+
+
+class ExplodingName(serializers.CharField):
+    def to_representation(self, value: Any) -> str:
+        if value == "Boot 2":
+            raise RuntimeError("bad name")
+        return str(value)
+
+
+class PickyReads(mapping.ClerkField):
+    """Reads a column, and cannot read the row of the product without a brand."""
+
+    clean_output = True
+
+    def reads(self, context: Any) -> mapping.Reads:
+        def read(row: dict[str, Any]) -> Any:
+            if row["brand_id"] is None:
+                raise LookupError("no brand")
+            return row["sku"]
+
+        return mapping.Reads(read, ["sku", "brand_id"])
+
+    def get_attribute(self, instance: Any) -> Any:
+        if instance.brand_id is None:
+            raise LookupError("no brand")
+        return instance.sku
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+class ExplodingSlug(mapping.ClerkField):
+    """A field whose conversion has no side effects (``clean_output``) and raises once."""
+
+    clean_output = True
+
+    def to_representation(self, value: Any) -> str:
+        if value == "boot-1":
+            raise ValueError("bad slug")
+        return str(value)
+
+
+class BrokenInTwoPlaces(Minimal):
+    """The first field fails on the last object, a later one on the first object, and a
+    reader fails on the second: problems and failures come object by object."""
+
+    name = ExplodingName()
+    picky = PickyReads()
+    sku = ExplodingSku()
+    slug = ExplodingSlug()
+
+    class Meta(Minimal.Meta):
+        fields = ["id", "name", "url", "picky", "sku", "slug", "categories", "in_stock"]
+
+
+@pytest.mark.parametrize("policy", [Policy.SKIP, Policy.COLLECT])
+def test_rows_render_field_by_field_as_instances_render_object_by_object(
+    store, products, policy, caplog
+):
+    found = {}
+    for source in ("rows", "instances"):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="django_clerk.mapping"):
+            result = rendered(BrokenInTwoPlaces, store, source, policy=policy)
+        messages = [r.getMessage() for r in caplog.records]
+        problems = {
+            i: [(p.object_id, p.field) for p in found] for i, found in result.problems.items()
+        }
+        found[source] = (result.items, list(result.problems), problems, messages)
+    assert found["rows"] == found["instances"]
+    items, indexes, problems, messages = found["rows"]
+    assert [list(item) for item in items] == [
+        ["id", "name", "url", "picky", "slug", "categories", "in_stock"],
+        ["id", "name", "url", "sku", "categories", "in_stock"],
+        ["id", "url", "picky", "sku", "slug", "categories", "in_stock"],
+    ]
+    if policy is Policy.SKIP:
+        assert [m.split(" left out")[0] for m in messages] == [
+            "products: field 'sku'",
+            "products: field 'picky'",
+            "products: field 'slug'",
+            "products: field 'name'",
+        ]
+    else:
+        assert indexes == [0, 1, 2]
+        assert problems[0] == [(products[0].pk, "sku")]
+        assert problems[2] == [(products[2].pk, "name")]

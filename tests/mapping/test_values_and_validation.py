@@ -92,3 +92,26 @@ def test_order_lines_are_checked():
 def test_customer_subscribed_must_be_bool():
     customer = {"id": 1, "name": "A", "email": "a@x", "subscribed": 1}
     assert [p.field for p in problems("customers", customer)] == ["subscribed"]
+
+
+@pytest.mark.parametrize(
+    ("change", "broken"),
+    [
+        ({}, 0),
+        ({"price": True}, 1),
+        ({"price": None}, 1),
+        ({"price": "10"}, 1),
+        ({"price": Colour.RED}, 0),  # an int subclass other than bool is an int
+        ({"id": False}, 1),
+        ({"name": {"english": "Hat"}}, 0),
+    ],
+)
+def test_a_feed_page_counts_the_objects_missing_a_mandatory_field_of_the_right_type(
+    change, broken, caplog
+):
+    import logging
+
+    from django_clerk.mapping.validation import log_page
+
+    item = {**VALID_PRODUCT, **change}
+    assert log_page("products", [VALID_PRODUCT, item], logging.getLogger("test")) == broken
