@@ -36,7 +36,7 @@ from django_clerk.mapping.registry import (
     mapped_entities,
     source_of,
 )
-from django_clerk.mapping.rendering import Policy, Rendered, Renderer
+from django_clerk.mapping.rendering import Rendered, Renderer
 from django_clerk.mapping.rollups import OrderLinesField, PricesField, VariantsField
 from django_clerk.mapping.serializers import (
     CategorySerializer,
@@ -46,6 +46,7 @@ from django_clerk.mapping.serializers import (
     PageSerializer,
     ProductSerializer,
 )
+from django_clerk.mapping.steps import Policy
 from django_clerk.mapping.tables import ImageTableField, TranslationTableField
 from django_clerk.mapping.validation import ClerkDataError, problems, validate
 from django_clerk.mapping.values import clerk_value, to_timestamp

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django_clerk.mapping.registry import get_serializers
-from django_clerk.mapping.rendering import Policy, Renderer
+from django_clerk.mapping.rendering import Renderer
+from django_clerk.mapping.steps import Policy
 from django_clerk.mapping.validation import ClerkDataError
 
 CHUNK = 1000

@@ -34,15 +34,8 @@ from django_clerk.mapping.plans import (
     planned_representation,
     readable_fields,
 )
-from django_clerk.mapping.rendering import (
-    HIDDEN,
-    Policy,
-    Renderer,
-    field_steps,
-    instance_reader,
-    render_objects,
-    run_steps,
-)
+from django_clerk.mapping.rendering import HIDDEN, Renderer, render_objects
+from django_clerk.mapping.steps import Policy, field_steps, instance_reader, run_steps
 from django_clerk.mapping.validation import REQUIRED
 
 
