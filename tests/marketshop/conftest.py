@@ -88,7 +88,7 @@ def make_order(customer: Customer | None, products: list[Product]) -> Order:
     order = Order.objects.create(
         customer=customer,
         email=customer.email if customer else "guest@example.com",
-        placed_at=datetime.datetime(2025, 3, 1, 12, tzinfo=datetime.UTC),
+        placed_at=datetime.datetime(2025, 3, 1, 12, tzinfo=datetime.timezone.utc),
     )
     for quantity, product in enumerate(products, start=1):
         OrderLine.objects.create(
