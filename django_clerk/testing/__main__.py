@@ -35,13 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    fake.add_store(args.public_key, args.private_key)
-    print(f"Fake Clerk.io API on {fake.url}", flush=True)
-    print(f"  public key: {args.public_key}   private key: {args.private_key}", flush=True)
-    if args.token:
-        print(f"  token: {fake.issue_token(args.public_key)}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
-    try:
+    try:  # Ctrl-C from here on, even while the banner is printed, is a clean stop
+        fake.add_store(args.public_key, args.private_key)
+        print(f"Fake Clerk.io API on {fake.url}", flush=True)
+        print(f"  public key: {args.public_key}   private key: {args.private_key}", flush=True)
+        if args.token:
+            print(f"  token: {fake.issue_token(args.public_key)}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
