@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django_clerk import ENTITIES
 
 if TYPE_CHECKING:
-    from django_clerk.testing.fake_api import FakeClerkAPI, _Rule
+    from django_clerk.testing.fake_api import FakeClerkAPI
+    from django_clerk.testing.faults import _Rule
 
 Result = tuple[int, dict[str, Any]]
 
