@@ -36,12 +36,12 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from django_clerk.conf import clerk_settings
+from django_clerk.feeds.authentication import TOKEN_HEADER
 from django_clerk.models import FeedCrawl, FeedCursor, Store
 
 logger = logging.getLogger("django_clerk.feeds")
 
 SCOPE_SALT = "django_clerk.feeds.crawls.scope"
-TOKEN_HEADER = "HTTP_X_CLERK_AUTHORIZATION"
 COUNTERS = ("pages", "items", "duration")
 IDLE_BATCH = 500  # idle cursors deleted at most per crawl start
 FINISHED_SECONDS = 60  # how long the cursor of a finished crawl waits for the empty page

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds.errors import BadParameter
+from django_clerk.mapping.values import pk_of
 
 MAX_OFFSET = 2**53  # past any catalogue, short of the databases' integer limits
 ALL = "all"
@@ -156,10 +157,6 @@ class OffsetPagination(KeysetPagination):
         if str(params.get("limit", "")).strip().lower() == ALL:
             return Window(offset=offset, limit=None)
         return Window(offset=offset, limit=integer(params, "limit", default, low=1, high=maximum))
-
-
-def pk_of(item: Any) -> Any:
-    return item["pk"] if isinstance(item, dict) else item.pk
 
 
 def key_text(item: Any) -> str:

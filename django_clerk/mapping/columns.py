@@ -83,14 +83,7 @@ def run_columns(
                 first.setdefault(name, (index, position))
                 continue
             if merge:
-                for key, extra in value.items():
-                    if extra is None:
-                        if key in replaces:
-                            data.pop(key, None)
-                    elif clean or extra.__class__ in PLAIN:
-                        data[key] = extra
-                    else:
-                        data[key] = clerk_value(extra)
+                merge_into(data, value, replaces, clean)
             elif clean or value.__class__ in PLAIN:
                 if value is not None:
                     data[name] = value
@@ -104,3 +97,18 @@ def run_columns(
     if len(failures) > 1:
         failures = {name: failures[name] for name in sorted(failures, key=first.__getitem__)}
     return out, problems, failures
+
+
+def merge_into(
+    data: dict[str, Any], value: dict[str, Any], replaces: frozenset[str], clean: bool
+) -> None:
+    """Add a roll-up field's keys to ``data``: ``None`` removes a key it replaces (a price
+    that has no net counterpart), others are set as Clerk values."""
+    for key, extra in value.items():
+        if extra is None:
+            if key in replaces:
+                data.pop(key, None)
+        elif clean or extra.__class__ in PLAIN:
+            data[key] = extra
+        else:
+            data[key] = clerk_value(extra)

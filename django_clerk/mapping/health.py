@@ -16,6 +16,7 @@ from django_clerk.mapping.registry import get_serializers
 from django_clerk.mapping.rendering import Renderer
 from django_clerk.mapping.steps import Policy
 from django_clerk.mapping.validation import ClerkDataError
+from django_clerk.mapping.values import pk_of
 
 CHUNK = 1000
 
@@ -74,7 +75,3 @@ def _chunks(queryset: Any) -> Iterator[list[Any]]:
             return
         yield objects
         last = pk_of(objects[-1])
-
-
-def pk_of(item: Any) -> Any:
-    return item["pk"] if isinstance(item, dict) else item.pk

@@ -15,11 +15,9 @@ from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
 from rest_framework.settings import api_settings
 
-from django_clerk.mapping.columns import run_columns
+from django_clerk.mapping.columns import PLAIN, merge_into, run_columns
 from django_clerk.mapping.validation import ClerkDataError
 from django_clerk.mapping.values import clerk_value
-
-PLAIN = frozenset((str, int, float, bool))
 
 
 class Policy(enum.Enum):
@@ -167,14 +165,7 @@ def run_steps(
                 failure[2] += 1
                 continue
             if merge:
-                for key, extra in value.items():
-                    if extra is None:
-                        if key in replaces:
-                            data.pop(key, None)
-                    elif clean or extra.__class__ in PLAIN:
-                        data[key] = extra
-                    else:
-                        data[key] = clerk_value(extra)
+                merge_into(data, value, replaces, clean)
             elif clean or value.__class__ in PLAIN:
                 if value is not None:
                     data[name] = value

@@ -52,3 +52,8 @@ def clerk_value(value: Any) -> Any:
 def without_nulls(data: dict[str, Any]) -> dict[str, Any]:
     """Drop keys whose value is ``None``: Clerk wants absent keys, never ``null``."""
     return {key: value for key, value in data.items() if value is not None}
+
+
+def pk_of(item: Any) -> Any:
+    """The primary key of a ``values()`` row or a model instance."""
+    return item["pk"] if isinstance(item, dict) else item.pk

@@ -25,22 +25,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from django_clerk import wipe_guard
+from django_clerk import ENTITIES, wipe_guard
 from django_clerk.client import ClerkClient, ClerkUnavailableError
 from django_clerk.client.errors import Failure
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import Renderer, get_serializers
 from django_clerk.mapping.registry import declared_prefix
+from django_clerk.mapping.values import pk_of
 from django_clerk.models import FullSyncRecord, PendingChange, Store, SyncCheckpoint
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
 Progress = Callable[["FullSyncProgress"], None]
-
-
-def pk_of(item: Any) -> Any:
-    """The primary key of a ``values()`` row or a model instance."""
-    return item["pk"] if isinstance(item, dict) else item.pk
 
 
 class FullSyncRefused(Exception):
@@ -115,7 +111,7 @@ class FullSync:
         wanted = self.entities
         return [
             entity
-            for entity in ("products", "categories", "orders", "customers", "pages")
+            for entity in ENTITIES
             if get_serializers(entity)
             and entity in allowed
             and (wanted is None or entity in wanted)
