@@ -68,18 +68,6 @@ class KeysetPagination(BasePagination):
     def limits(self) -> tuple[int, int]:
         return clerk_settings.FEED_DEFAULT_LIMIT, clerk_settings.FEED_MAX_LIMIT
 
-    def paginate_queryset(  # type: ignore[override]  # needs a queryset (keyset reads), not a list
-        self, queryset: QuerySet[Any, Any], request: Any, view: Any = None
-    ) -> list[Any]:
-        """The items of ``view.window`` from ``queryset`` (ordered by primary key): after the
-        key ``view.crawl.after`` when the crawl's cursor has one, else by offset."""
-        window: Window = view.window
-        limit = window.limit or 0
-        after = key_from_text(queryset.model, view.crawl.after)
-        if after is not None:
-            return list(queryset.filter(pk__gt=after)[:limit])
-        return list(queryset[window.offset : window.offset + limit])
-
     def paginate_sources(
         self, sources: list[QuerySet[Any, Any]], view: Any
     ) -> list[tuple[int, list[Any]]]:
