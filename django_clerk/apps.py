@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.core.signals import request_started
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +14,15 @@ class DjangoClerkConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             stores,  # noqa: F401  (clears the cached stores on save)
         )
+        from django_clerk.consent import checks as consent_checks  # noqa: F401
         from django_clerk.sync import checks as sync_checks  # noqa: F401
         from django_clerk.sync import dispatch, signals
 
         signals.connect()  # real-time sync receivers, for the mapped models only
+        if apps.is_installed("django.contrib.auth"):
+            from django_clerk.privacy import connect_user_deletion
+
+            connect_user_deletion()  # acts only with CLERK["FORGET_ON_USER_DELETE"]
         request_started.connect(
             dispatch.wake_on_first_request, dispatch_uid="django_clerk.sync.wake_on_first_request"
         )

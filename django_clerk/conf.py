@@ -57,6 +57,14 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY_ISO": "",  # Clerk.js globals.currency_iso, e.g. "DKK"
     "CSP_NONCE_ATTRIBUTE": "csp_nonce",  # request attribute / context variable with the nonce
     "JS_VISITOR_FROM_SESSION": True,  # Clerk.js uses the session's visitor id (server calls do)
+    # -- Customers, consent and e-mail ------------------------------------------------
+    "TRACKING_CONSENT": None,  # dotted path of request -> bool; True: always; None: never
+    "SUBSCRIPTION_MODELS": {},  # {"shop.Customer": {"email": "email", "subscribed": "subscribed"}}
+    "SUBSCRIPTION_HOOK": "",  # dotted path (email, subscribed) -> None, for consent kept elsewhere
+    "UNSUBSCRIBE_LINK_DAYS": 365,  # how long a signed unsubscribe link works
+    "FORGET_ON_USER_DELETE": False,  # deleting a user asks Clerk to forget their e-mail
+    "EMAIL_RECOMMENDATIONS_TIMEOUT": 2.0,  # seconds an e-mail waits for Clerk at most
+    "EMAIL_LINK_PARAMETERS": {"utm_source": "clerk", "utm_medium": "email"},  # on e-mail links
 }
 
 

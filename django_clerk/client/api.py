@@ -34,6 +34,7 @@ from django_clerk.client.errors import (
     Failure,
     classify,
 )
+from django_clerk.client.privacy_calls import PrivacyCalls
 from django_clerk.client.transport import Transport
 from django_clerk.client.visitor import get_visitor_id
 from django_clerk.conf import clerk_settings
@@ -79,7 +80,7 @@ class ClerkResult:
         return len(self.result)
 
 
-class ClerkClient:
+class ClerkClient(PrivacyCalls):
     """Calls Clerk.io's REST API for one store (one public/private key pair).
 
     :param public_key: the store's public API key.

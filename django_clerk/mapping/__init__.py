@@ -47,6 +47,7 @@ from django_clerk.mapping.serializers import (
     ProductSerializer,
 )
 from django_clerk.mapping.steps import Policy
+from django_clerk.mapping.subscribers import UnsubscribeURLField
 from django_clerk.mapping.tables import ImageTableField, TranslationTableField
 from django_clerk.mapping.validation import ClerkDataError, problems, validate
 from django_clerk.mapping.values import clerk_value, to_timestamp
@@ -78,6 +79,7 @@ __all__ = [
     "TimestampField",
     "TranslatedField",
     "TranslationTableField",
+    "UnsubscribeURLField",
     "VariantsField",
     "clerk_id",
     "clerk_value",

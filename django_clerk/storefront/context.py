@@ -84,14 +84,17 @@ class Storefront:
         return {key: value for key, value in values.items() if value != ""}
 
     def visitor(self) -> str:
-        """The session's Clerk visitor id, shared with server-side calls; "" when off."""
-        if not clerk_settings.JS_VISITOR_FROM_SESSION or self.request is None:
-            return ""
-        if getattr(self.request, "session", None) is None:
-            return ""
-        from django_clerk.client import get_visitor_id
+        """Clerk.js' ``visitor``: "" (Clerk.js' cookieless default) until the visitor consents
+        to tracking (``CLERK["TRACKING_CONSENT"]``); then the session's visitor id, shared
+        with server-side calls (``JS_VISITOR_FROM_SESSION``), or else ``"persistent"``."""
+        from django_clerk.client.visitor import get_visitor_id, tracking_allowed
 
-        return get_visitor_id(self.request)
+        if self.request is None or not tracking_allowed(self.request):
+            return ""
+        session = getattr(self.request, "session", None)
+        if clerk_settings.JS_VISITOR_FROM_SESSION and session is not None:
+            return get_visitor_id(self.request)
+        return "persistent"
 
     def user_is_authenticated(self) -> bool:
         user = getattr(self.request, "user", None)

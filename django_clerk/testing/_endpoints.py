@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django_clerk import ENTITIES
+from django_clerk.testing._privacy_endpoints import FORGET_PATH, forget
 
 if TYPE_CHECKING:
     from django_clerk.testing.fake_api import FakeClerkAPI
@@ -104,7 +105,7 @@ def dispatch(fake: FakeClerkAPI, method: str, path: str, params: dict[str, Any])
             handler = _recommendations
         if handler is None:
             return error("LogicalError", f"Unknown endpoint: {path}", 404)
-        private = path.startswith("client/")
+        private = path.startswith("client/") or path == FORGET_PATH
         problem = fake._check_keys(params, private=private)
         if problem:
             return error("AuthenticationError", problem)
@@ -220,6 +221,7 @@ _READ_ONLY: dict[str, Callable[[FakeClerkAPI, str, Mapping[str, Any]], Result]] 
     "search/categories": _search,
     "search/pages": _search,
     "campaigns/customers": _campaign_customers,
+    FORGET_PATH: forget,
     **dict.fromkeys(LOG_PATHS, _log),
 }
 

@@ -1,0 +1,94 @@
+"""System checks of the consent settings (ids ``django_clerk.E100``-``E109``/``W100``-``W109``).
+
+========================  ==============================================================
+``django_clerk.E100``     ``TRACKING_CONSENT`` or ``SUBSCRIPTION_HOOK`` is not a callable,
+                          an importable dotted path, or (``TRACKING_CONSENT``) a bool/None
+``django_clerk.E101``     ``SUBSCRIPTION_MODELS`` is malformed (a model or field is unknown)
+``django_clerk.E102``     ``UNSUBSCRIBE_LINK_DAYS`` or ``EMAIL_RECOMMENDATIONS_TIMEOUT`` is
+                          not a positive number
+``django_clerk.E103``     ``FORGET_ON_USER_DELETE`` is not a bool, or
+                          ``EMAIL_LINK_PARAMETERS`` is not a dict of strings
+``django_clerk.W100``     a subscription model is no source of ``customers``: its consent
+                          changes do not reach Clerk
+========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from django_clerk.conf import clerk_settings
+from django_clerk.consent.subscriptions import subscription_sources
+from django_clerk.mapping.registry import get_serializers
+
+
+@register("django_clerk")
+def check_consent(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []  # E001 says so already
+    errors: list[CheckMessage] = []
+    errors += _hook("TRACKING_CONSENT", allow_bool=True)
+    errors += _hook("SUBSCRIPTION_HOOK", allow_bool=False)
+    errors += _sources()
+    for name in ("UNSUBSCRIBE_LINK_DAYS", "EMAIL_RECOMMENDATIONS_TIMEOUT"):
+        value = getattr(clerk_settings, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            errors.append(
+                Error(f"CLERK[{name!r}] must be a positive number.", id="django_clerk.E102")
+            )
+    if not isinstance(clerk_settings.FORGET_ON_USER_DELETE, bool):
+        errors.append(
+            Error("CLERK['FORGET_ON_USER_DELETE'] must be True or False.", id="django_clerk.E103")
+        )
+    params = clerk_settings.EMAIL_LINK_PARAMETERS
+    if not isinstance(params, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in params.items()
+    ):
+        errors.append(
+            Error(
+                "CLERK['EMAIL_LINK_PARAMETERS'] must be a dict of strings.", id="django_clerk.E103"
+            )
+        )
+    return errors
+
+
+def _hook(name: str, *, allow_bool: bool) -> list[CheckMessage]:
+    value = getattr(clerk_settings, name)
+    if value is None or value == "" or (allow_bool and isinstance(value, bool)):
+        return []
+    if callable(value):
+        return []
+    if isinstance(value, str):
+        try:
+            if callable(import_string(value)):
+                return []
+        except ImportError as exc:
+            return [Error(f"CLERK[{name!r}] cannot be imported: {exc}", id="django_clerk.E100")]
+    kinds = "a callable, its dotted path" + (", True, False or None" if allow_bool else " or ''")
+    return [Error(f"CLERK[{name!r}] must be {kinds}, not {value!r}.", id="django_clerk.E100")]
+
+
+def _sources() -> list[CheckMessage]:
+    try:
+        sources = subscription_sources()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="django_clerk.E101")]
+    try:
+        customer_models = {s.Meta.model._meta.concrete_model for s in get_serializers("customers")}
+    except ImproperlyConfigured:  # the mapping checks report it
+        return []
+    return [
+        Warning(
+            f"CLERK['SUBSCRIPTION_MODELS'] names {source.model._meta.label}, which is no "
+            "source of the customers entity: its consent changes do not reach Clerk.",
+            hint="Map it in CLERK['SERIALIZERS']['customers'] (a list may hold several).",
+            id="django_clerk.W100",
+        )
+        for source in sources
+        if source.model._meta.concrete_model not in customer_models
+    ]
