@@ -141,9 +141,13 @@ CLERK = {
         "products": "shop.clerk.ProductSerializer",
         "categories": "shop.clerk.CategorySerializer",
         "orders": "shop.clerk.OrderSerializer",
-        "customers": "shop.clerk.CustomerSerializer",
+        "customers": ["shop.clerk.CustomerSerializer", "shop.clerk.SubscriberSerializer"],
         "pages": "shop.clerk.PageSerializer",
     },
+    # Newsletter consent: unsubscribe links and Clerk's unsubscribe call change these.
+    "SUBSCRIPTION_MODELS": {"shop.Customer": {}, "shop.NewsletterSubscriber": {}},
+    # Clerk.js stays cookieless until the visitor accepts tracking (the shop's banner).
+    "TRACKING_CONSENT": "shop.consent.tracking_allowed",
 }
 
 LOGGING = {

@@ -8,7 +8,7 @@ from django.db.models.functions import Concat, Trim
 from rest_framework import serializers
 
 from django_clerk import mapping
-from shop.models import Category, Customer, Order, Page, Product
+from shop.models import Category, Customer, NewsletterSubscriber, Order, Page, Product
 
 
 class ProductSerializer(mapping.ProductSerializer):
@@ -75,11 +75,25 @@ class CustomerSerializer(mapping.CustomerSerializer):
     )
     zip = serializers.CharField(source="zip_code")
     is_b2b = serializers.BooleanField(source="is_business")
+    unsub_url = mapping.UnsubscribeURLField()  # a signed link that unsubscribes once
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "email", "subscribed", "zip", "is_b2b"]
+        fields = ["id", "name", "email", "subscribed", "unsub_url", "zip", "is_b2b"]
         modified_field = "updated_at"
+
+
+class SubscriberSerializer(mapping.CustomerSerializer):
+    """Newsletter-only subscribers, a second source of customers: ids "sub-<pk>"."""
+
+    name = serializers.CharField(source="email")
+    unsub_url = mapping.UnsubscribeURLField()
+
+    class Meta:
+        model = NewsletterSubscriber
+        fields = ["id", "name", "email", "subscribed", "unsub_url"]
+        modified_field = "updated_at"
+        id_prefix = "sub-"
 
 
 class PageSerializer(mapping.PageSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop import views
+from shop import newsletter, views
 from shop.models import Page
 
 app_name = "shop"
@@ -18,4 +18,6 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.page_detail, {"kind": Page.Kind.CMS}, name="page"),
     path("blog/", views.blog_list, name="blog"),
     path("blog/<slug:slug>/", views.page_detail, {"kind": Page.Kind.BLOG}, name="blog_post"),
+    path("newsletter/", newsletter.newsletter, name="newsletter"),
+    path("tracking/", newsletter.tracking, name="tracking"),
 ]

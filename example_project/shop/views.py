@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from shop.cart import Cart, CartLine
 from shop.forms import AddToCartForm, CheckoutForm
-from shop.models import Category, Customer, Order, OrderLine, Page, Product, ProductVariant
+from shop.models import (
+    Category,
+    Customer,
+    NewsletterSubscriber,
+    Order,
+    OrderLine,
+    Page,
+    Product,
+    ProductVariant,
+)
 from shop.recommendations import popular_products
 
 PRODUCTS_PER_PAGE = 24
@@ -217,7 +226,14 @@ def customer_for(request: HttpRequest, data: dict) -> Customer:
         },
     )
     changed: list[str] = []
-    if not created:
+    if created:  # a newsletter-only subscriber who now buys: one customer in Clerk
+        subscriber = NewsletterSubscriber.objects.filter(email__iexact=data["email"]).first()
+        if subscriber is not None:
+            if subscriber.subscribed and not customer.subscribed:
+                customer.subscribed = True
+                changed.append("subscribed")
+            subscriber.delete()
+    else:
         for field in ("first_name", "last_name", "zip_code"):
             if not getattr(customer, field) and data[field]:
                 setattr(customer, field, data[field])

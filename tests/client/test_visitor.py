@@ -1,4 +1,4 @@
-"""Visitor ids kept in the Django session."""
+"""Visitor ids kept in the Django session (after consent: tests/consent cover its absence)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from django.test import RequestFactory
 from django_clerk.client import ClerkClient, get_visitor_id
 from django_clerk.client.visitor import SESSION_KEY
 from django_clerk.testing import FakeClerkAPI
+
+
+@pytest.fixture(autouse=True)
+def _consent(settings):  # type: ignore[no-untyped-def]
+    settings.CLERK = {**settings.CLERK, "TRACKING_CONSENT": True}
 
 
 def _request(session_key: str | None = None):  # type: ignore[no-untyped-def]
@@ -42,11 +47,12 @@ def test_an_invalid_stored_id_is_replaced(stored: object) -> None:
     assert request.session[SESSION_KEY] == visitor
 
 
-def test_without_a_session_a_fresh_id_is_returned() -> None:
+def test_without_a_session_each_request_has_a_fresh_id() -> None:
     request = RequestFactory().get("/")
     first, second = get_visitor_id(request), get_visitor_id(request)
-    assert first != second
+    assert first == second
     assert len(first) == 32
+    assert get_visitor_id(RequestFactory().get("/")) != first
 
 
 def test_client_bound_to_a_request_sends_its_visitor(clerk_api: FakeClerkAPI) -> None:

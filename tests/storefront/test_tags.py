@@ -86,7 +86,12 @@ def test_nothing_at_all_without_a_public_key(make_store, product):
 
 
 def test_config_call_has_key_language_visitor_email_and_globals(store, settings):
-    settings.CLERK = {**settings.CLERK, "CURRENCY_SYMBOL": "kr.", "CURRENCY_ISO": "DKK"}
+    settings.CLERK = {
+        **settings.CLERK,
+        "CURRENCY_SYMBOL": "kr.",
+        "CURRENCY_ISO": "DKK",
+        "TRACKING_CONSENT": True,
+    }
     request = RequestFactory().get("/")
     request.session = {}
     request.user = AnonymousUser()

@@ -2,12 +2,14 @@
 
 from shop.models.catalog import Brand, Category, Product, ProductVariant
 from shop.models.content import Page
+from shop.models.newsletter import NewsletterSubscriber
 from shop.models.sales import Customer, Order, OrderLine
 
 __all__ = [
     "Brand",
     "Category",
     "Customer",
+    "NewsletterSubscriber",
     "Order",
     "OrderLine",
     "Page",
