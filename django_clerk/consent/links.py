@@ -1,15 +1,18 @@
-"""Signed unsubscribe links: the e-mail and the time of signing, with an HMAC.
+"""Signed unsubscribe links: the e-mail and the day of signing, with an HMAC.
 
-A token is ``django.core.signing.dumps(email, salt=SALT)``: tampering with any character
-breaks the signature, and :func:`read_token` refuses a token older than
-``CLERK["UNSUBSCRIBE_LINK_DAYS"]``. Each link works once (see
-:mod:`django_clerk.views.unsubscribe`).
+A token is the e-mail signed by :class:`DailySigner` (Django's ``TimestampSigner`` with this
+module's salt, the time rounded down to the day): tampering with any character breaks the
+signature, :func:`read_token` refuses a token older than ``CLERK["UNSUBSCRIBE_LINK_DAYS"]``,
+and one address has one link a day, so the feeds and the sync send Clerk the same
+``unsub_url`` all day, from rows and from instances alike. Each link works once (see
+:mod:`django_clerk.views.unsubscribe`); subscribing again makes the day's link work again.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from typing import Any
 
 from django.core import signing
@@ -20,6 +23,7 @@ from django_clerk.conf import clerk_settings
 
 SALT = "django_clerk.consent.unsubscribe"
 URL_NAME = "django_clerk:unsubscribe-link"
+DAY = 86400
 
 
 class LinkError(Exception):
@@ -43,14 +47,24 @@ class UsedLink(LinkError):
     title = "This unsubscribe link was already used"
 
 
+class DailySigner(signing.TimestampSigner):
+    """A ``TimestampSigner`` whose time is the start of the (UTC) day."""
+
+    def __init__(self) -> None:
+        super().__init__(salt=SALT)
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) // DAY * DAY)
+
+
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
 def unsubscribe_token(email: str) -> str:
     """The signed token of ``email`` (URL-safe; it carries the address, readable, and the
-    signing time)."""
-    return signing.dumps(normalize_email(email), salt=SALT)
+    day of signing)."""
+    return DailySigner().sign_object(normalize_email(email))
 
 
 def read_token(token: str) -> str:
@@ -61,7 +75,7 @@ def read_token(token: str) -> str:
     """
     max_age = datetime.timedelta(days=float(clerk_settings.UNSUBSCRIBE_LINK_DAYS))
     try:
-        email = signing.loads(token, salt=SALT, max_age=max_age)
+        email = DailySigner().unsign_object(token, max_age=max_age)
     except signing.SignatureExpired:
         raise ExpiredLink() from None
     except (signing.BadSignature, ValueError, TypeError):

@@ -28,7 +28,8 @@ from django.db import models, router, transaction
 from django.utils.module_loading import import_string
 
 from django_clerk.conf import clerk_settings
-from django_clerk.consent.links import normalize_email
+from django_clerk.consent.links import normalize_email, token_hash, unsubscribe_token
+from django_clerk.models import UsedUnsubscribeLink
 
 DEFAULT_FIELDS = {"email": "email", "subscribed": "subscribed"}
 
@@ -88,6 +89,9 @@ def set_subscription(email: str, subscribed: bool) -> int:
                     continue
                 setattr(instance, source.subscribed_field, subscribed)
                 instance.save(update_fields=[source.subscribed_field, *_auto_now(source.model)])
+    if subscribed:  # the day's unsubscribe link, if it was used, works again
+        digest = token_hash(unsubscribe_token(email))
+        UsedUnsubscribeLink.objects.filter(token_hash=digest).delete()
     hook = clerk_settings.SUBSCRIPTION_HOOK
     if hook:
         function = import_string(hook) if isinstance(hook, str) else hook

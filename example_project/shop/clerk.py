@@ -59,6 +59,8 @@ class CategorySerializer(mapping.CategorySerializer):
 
 class OrderSerializer(mapping.OrderSerializer):
     products = mapping.OrderLinesField(source="lines", product="product_id", price="unit_price")
+    # Customers have two sources (subscribers are "sub-<pk>"), so their ids are text.
+    customer = mapping.IdField(source="customer_id", id_prefix="")
     time = mapping.TimestampField(source="created_at")
 
     class Meta:

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from shop.models import Product
 
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import clerk_id, get_serializer, get_serializers
 
 HTTPS = {"secure": True}
 
@@ -39,7 +39,12 @@ def ids_of(response):
 
 
 def expected_ids(entity, store):
-    return list(get_serializer(entity).feed_queryset(store).values_list("pk", flat=True))
+    """The Clerk ids of the entity's feed, source after source."""
+    return [
+        clerk_id(source, pk)
+        for source in get_serializers(entity)
+        for pk in source.feed_queryset(store).values_list("pk", flat=True)
+    ]
 
 
 @pytest.mark.parametrize("entity", ["products", "categories", "orders", "customers", "pages"])

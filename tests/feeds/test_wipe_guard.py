@@ -9,7 +9,7 @@ from django.urls import reverse
 from shop.models import Customer, Order, Product
 
 from django_clerk.feeds.checks import check_refused_feeds
-from django_clerk.mapping import get_serializer
+from django_clerk.mapping import get_serializer, get_serializers
 from django_clerk.models import FeedCrawl, Store
 from tests.feeds.conftest import legacy
 from tests.feeds.test_v2 import feed
@@ -37,7 +37,7 @@ def v2_crawl(client, token, entity="products"):
 
 
 def feed_size(store, entity="products"):
-    return get_serializer(entity).feed_queryset(store).count()
+    return sum(source.feed_queryset(store).count() for source in get_serializers(entity))
 
 
 def unpublish_all_but(count):
