@@ -1,0 +1,132 @@
+"""The right to be forgotten: Clerk's privacy/forget, the outbox purged, an audit row."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from shop.models import Customer, NewsletterSubscriber, Order, OrderLine
+
+from django_clerk.models import ForgottenCustomer, PendingChange, email_hash
+from django_clerk.privacy import forget_customer
+
+pytestmark = pytest.mark.django_db
+EMAIL = "ann@example.com"
+
+
+@pytest.fixture
+def two_stores(make_store, clerk_api):
+    clerk_api.add_store("default-public", "default-private")
+    clerk_api.add_store("dk-public", "dk-private")
+    return [
+        make_store(code="default", sync_customers=True),
+        make_store(code="dk", sync_customers=True, language="da"),
+    ]
+
+
+@pytest.fixture
+def person(two_stores, customer, product):
+    """Ann: a customer with an order and a newsletter row, all of it pending for Clerk."""
+    order = Order.objects.create(customer=customer, email="Ann@Example.com")
+    OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=Decimal("5"))
+    order.save()
+    NewsletterSubscriber.objects.create(email=EMAIL)
+    Customer.objects.create(email="bo@example.com")  # someone else
+    return customer
+
+
+def app_table_text():
+    """Every value of every row of the app's own tables, as text."""
+    text = []
+    for model in apps.get_app_config("django_clerk").get_models():
+        for row in model._default_manager.values():
+            text.append(repr(row))
+    return "\n".join(text)
+
+
+def test_clerk_forget_asks_every_store_and_purges_the_outbox(person, clerk_api, capsys):
+    pending = {(c.entity, c.object_id) for c in PendingChange.objects.all()}
+    order = Order.objects.get()
+    subscriber = NewsletterSubscriber.objects.get()
+    assert {
+        ("customers", str(person.pk)),
+        ("customers", f"sub-{subscriber.pk}"),
+        ("orders", str(order.pk)),
+    } <= pending
+
+    call_command("clerk_forget", "ANN@example.com")
+
+    calls = clerk_api.calls("GET", "privacy/forget")
+    assert sorted(c.query["key"] for c in calls) == ["default-public", "dk-public"]
+    assert all(c.query["email"] == "ANN@example.com" and c.status == 200 for c in calls)
+    left = {(c.entity, c.object_id) for c in PendingChange.objects.exclude(entity="products")}
+    other = Customer.objects.get(email="bo@example.com")
+    assert left == {("customers", str(other.pk))}  # of the people, only Bo's is pending
+    assert EMAIL not in app_table_text().lower()
+    record = ForgottenCustomer.objects.get()
+    assert record.email_hash == email_hash(EMAIL)
+    assert record.stores == "default,dk" and record.failed_stores == ""
+    assert record.purged_changes == 3 * 2  # customer, subscriber and order, in two stores
+    out = capsys.readouterr().out
+    assert "forgotten in default, dk" in out and EMAIL not in out
+
+
+def test_clerk_forgets_the_customer_and_the_orders_email(person, clerk_api):
+    from django_clerk.sync.delivery import deliver_due
+
+    deliver_due()
+    assert clerk_api.data["customers"][str(person.pk)]["email"] == EMAIL
+    forget_customer(EMAIL)
+    assert str(person.pk) not in clerk_api.data["customers"]
+    assert all("email" not in order for order in clerk_api.data["orders"].values())
+
+
+def test_a_store_that_fails_is_reported_and_the_command_fails(person, clerk_api, settings):
+    settings.CLERK = {**settings.CLERK, "API_RETRIES": 0}
+    clerk_api.fail_next(1, 503, path="privacy/forget")
+    with pytest.raises(CommandError) as raised:
+        call_command("clerk_forget", EMAIL, "--store", "dk")
+    assert raised.value.returncode == 1
+    record = ForgottenCustomer.objects.get()
+    assert record.failed_stores == "dk" and record.stores == ""
+    assert not PendingChange.objects.filter(entity="orders").exists()  # purged all the same
+    call_command("clerk_forget", EMAIL, "--store", "dk")  # running again is safe
+    assert ForgottenCustomer.objects.first().stores == "dk"
+
+
+def test_the_command_refuses_bad_input(person):
+    with pytest.raises(CommandError, match="Unknown store"):
+        call_command("clerk_forget", EMAIL, "--store", "nope")
+    with pytest.raises(CommandError, match="not an e-mail"):
+        call_command("clerk_forget", "ann")
+    assert not ForgottenCustomer.objects.exists()
+
+
+def test_deleting_a_user_forgets_them_when_asked(
+    settings, two_stores, clerk_api, django_user_model, django_capture_on_commit_callbacks
+):
+    user = django_user_model.objects.create_user("ann", EMAIL, "x")
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert clerk_api.count("privacy/forget") == 0  # off by default
+
+    settings.CLERK = {**settings.CLERK, "FORGET_ON_USER_DELETE": True}
+    user = django_user_model.objects.create_user("ann", EMAIL, "x")
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert clerk_api.count("privacy/forget") == 2
+    assert ForgottenCustomer.objects.get().email_hash == email_hash(EMAIL)
+
+
+def test_a_failing_clerk_never_breaks_the_user_deletion(
+    settings, two_stores, clerk_api, django_user_model, django_capture_on_commit_callbacks
+):
+    settings.CLERK = {**settings.CLERK, "FORGET_ON_USER_DELETE": True, "API_RETRIES": 0}
+    clerk_api.go_down()
+    user = django_user_model.objects.create_user("ann", EMAIL, "x")
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert not django_user_model.objects.exists()
+    assert ForgottenCustomer.objects.get().failed_stores == "default,dk"
