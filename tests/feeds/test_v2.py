@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from shop.models import Product
 
-from django_clerk.mapping import clerk_id, get_serializer, get_serializers
+from django_clerk.mapping import clerk_id, get_serializers
 
 HTTPS = {"secure": True}
 
