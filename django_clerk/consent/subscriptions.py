@@ -52,7 +52,9 @@ def subscription_sources() -> list[SubscriptionSource]:
 
     :raises ImproperlyConfigured: the setting is malformed (check ``django_clerk.E101``).
     """
-    configured = clerk_settings.SUBSCRIPTION_MODELS or {}
+    configured = clerk_settings.SUBSCRIPTION_MODELS
+    if configured is None:
+        configured = {}
     if not isinstance(configured, dict):
         raise ImproperlyConfigured("CLERK['SUBSCRIPTION_MODELS'] must be a dict")
     sources = []
