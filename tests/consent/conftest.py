@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.storefront.conftest import browser, clerk_stub  # noqa: F401  (browser tests)
-
 
 @pytest.fixture(autouse=True)
 def manual_delivery(settings):

@@ -1,5 +1,6 @@
 """Tracking consent in headless Chromium: the example shop stores nothing on the device
-until the visitor accepts; then Clerk.js gets the session's persistent visitor id."""
+until the visitor accepts; then Clerk.js gets the session's persistent visitor id. (Here,
+not in tests/consent, to share this directory's browser: one Playwright per process.)"""
 
 from __future__ import annotations
 
