@@ -13,6 +13,7 @@ from shop.models import (
     Brand,
     Category,
     Customer,
+    NewsletterSubscriber,
     Order,
     OrderLine,
     Page,
@@ -153,3 +154,10 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+
+
+@admin.register(NewsletterSubscriber)
+class NewsletterSubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "subscribed", "created_at"]
+    list_filter = ["subscribed"]
+    search_fields = ["email"]
