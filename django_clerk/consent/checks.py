@@ -10,6 +10,8 @@
                           ``EMAIL_LINK_PARAMETERS`` is not a dict of strings
 ``django_clerk.W100``     a subscription model is no source of ``customers``: its consent
                           changes do not reach Clerk
+``django_clerk.W101``     consent is kept but no active store syncs customers (the store
+                          option is off by default): nothing reaches Clerk
 ========================  ==============================================================
 """
 
@@ -25,6 +27,7 @@ from django.utils.module_loading import import_string
 from django_clerk.conf import clerk_settings
 from django_clerk.consent.subscriptions import subscription_sources
 from django_clerk.mapping.registry import get_serializers
+from django_clerk.models import Store
 
 
 @register("django_clerk")
@@ -84,7 +87,7 @@ def _sources() -> list[CheckMessage]:
         customer_models = {s.Meta.model._meta.concrete_model for s in get_serializers("customers")}
     except Exception:  # a broken mapping: the mapping checks (E003-E006) report it
         return []
-    return [
+    messages: list[CheckMessage] = [
         Warning(
             f"CLERK['SUBSCRIPTION_MODELS'] names {source.model._meta.label}, which is no "
             "source of the customers entity: its consent changes do not reach Clerk.",
@@ -94,3 +97,19 @@ def _sources() -> list[CheckMessage]:
         for source in sources
         if source.model._meta.concrete_model not in customer_models
     ]
+    try:
+        syncing = Store.objects.filter(is_active=True, sync_customers=True).exists()
+        any_store = Store.objects.filter(is_active=True).exists()
+    except Exception:  # no database, no table yet (before migrate), no access (tests)
+        return messages
+    if any_store and not syncing:
+        messages.append(
+            Warning(
+                "CLERK['SUBSCRIPTION_MODELS'] is set, but no active store syncs customers: "
+                "consent changes and unsubscribe links do not reach Clerk.",
+                hint="Turn on 'sync customers' for the store in the admin "
+                "(Clerk.io > Clerk stores).",
+                id="django_clerk.W101",
+            )
+        )
+    return messages

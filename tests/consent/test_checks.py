@@ -19,6 +19,15 @@ def test_the_example_settings_pass():
     assert [message.id for message in check_consent()] == []
 
 
+@pytest.mark.django_db
+def test_consent_without_a_store_syncing_customers_is_a_warning(make_store):
+    store = make_store(code="default")
+    assert [message.id for message in check_consent()] == ["django_clerk.W101"]
+    store.sync_customers = True
+    store.save()
+    assert [message.id for message in check_consent()] == []
+
+
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
