@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -87,7 +88,7 @@ def _sources() -> list[CheckMessage]:
         customer_models = {s.Meta.model._meta.concrete_model for s in get_serializers("customers")}
     except Exception:  # a broken mapping: the mapping checks (E003-E006) report it
         return []
-    messages: list[CheckMessage] = [
+    return [
         Warning(
             f"CLERK['SUBSCRIPTION_MODELS'] names {source.model._meta.label}, which is no "
             "source of the customers entity: its consent changes do not reach Clerk.",
@@ -97,13 +98,30 @@ def _sources() -> list[CheckMessage]:
         for source in sources
         if source.model._meta.concrete_model not in customer_models
     ]
+
+
+@register("django_clerk")
+def check_customers_synced(
+    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W101: consent is kept, but no active store syncs customers. A check of the database's
+    state: it runs when the databases are named (``manage.py check --database default``,
+    ``migrate``), as Django's own database checks, so other commands never query for it."""
+    if not databases or not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []
     try:
-        syncing = Store.objects.filter(is_active=True, sync_customers=True).exists()
-        any_store = Store.objects.filter(is_active=True).exists()
-    except Exception:  # no database, no table yet (before migrate), no access (tests)
-        return messages
-    if any_store and not syncing:
-        messages.append(
+        if not subscription_sources():
+            return []
+    except ImproperlyConfigured:  # E101 says so
+        return []
+    for alias in databases:
+        try:
+            active = Store.objects.using(alias).filter(is_active=True)
+            if not active.exists() or active.filter(sync_customers=True).exists():
+                continue
+        except Exception:  # no table yet (before migrate), no access (tests)
+            continue
+        return [
             Warning(
                 "CLERK['SUBSCRIPTION_MODELS'] is set, but no active store syncs customers: "
                 "consent changes and unsubscribe links do not reach Clerk.",
@@ -111,5 +129,5 @@ def _sources() -> list[CheckMessage]:
                 "(Clerk.io > Clerk stores).",
                 id="django_clerk.W101",
             )
-        )
-    return messages
+        ]
+    return []

@@ -65,11 +65,12 @@ def test_links_keep_their_own_parameters_and_gain_the_tracking_ones(settings):
 
 def test_a_hanging_clerk_never_holds_the_email_up(order, clerk_api, settings):
     settings.CLERK = {**settings.CLERK, "EMAIL_RECOMMENDATIONS_TIMEOUT": 0.3}
-    clerk_api.hang(5)
+    clerk_api.hang(30)
     started = time.perf_counter()
     html = html_of(order_confirmation_email(order))
     elapsed = time.perf_counter() - started
-    assert elapsed < 0.3 + 0.5, elapsed
+    # It gave up long before Clerk answered (how close to the timeout: the benchmark).
+    assert elapsed < 10, elapsed
     assert clerk_api.count("recommendations/complementary") == 1  # one attempt, no retry
     assert "clerk-email-recommendations" not in html and "Thank you for your order" in html
 
