@@ -13,11 +13,12 @@ W022 reads the feed crawls; without a database (or before ``migrate``) it says n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from django_clerk.conf import clerk_settings
 
@@ -57,19 +58,26 @@ def check_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-@register("django_clerk")
-def check_refused_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """W022: feeds the wipe guard refuses until an admin accepts their new size."""
+@register("django_clerk", Tags.database)
+def check_refused_feeds(
+    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W022: feeds the wipe guard refuses until an admin accepts their new size. A check of
+    the database's state: it runs when the databases are named (``manage.py check
+    --database default``, ``migrate``)."""
     from django_clerk.models import FeedCrawl
 
-    try:
-        refused = list(
-            FeedCrawl.objects.filter(refused=True, released_at=None)
-            .order_by("store__code", "entity", "protocol")
-            .values_list("store__code", "entity", "protocol", "items", "baseline")
-        )
-    except Exception:  # no database, no table yet (before migrate), no access (tests)
-        return []
+    refused: list[tuple[Any, ...]] = []
+    for alias in databases or ():
+        try:
+            refused += (
+                FeedCrawl.objects.using(alias)
+                .filter(refused=True, released_at=None)
+                .order_by("store__code", "entity", "protocol")
+                .values_list("store__code", "entity", "protocol", "items", "baseline")
+            )
+        except Exception:  # no table yet (before migrate), no access
+            continue
     if not refused:
         return []
     feeds = ", ".join(
