@@ -14,7 +14,8 @@
                           (``AuthenticationError``): fix the keys; they are then delivered
 ========================  ==============================================================
 
-W031 and W032 read the outbox; without a database (or before ``migrate``) they say nothing.
+W031 and W032 read the outbox when the databases are named (``manage.py check --database
+default``, ``migrate``); before ``migrate`` they say nothing.
 """
 
 from __future__ import annotations
