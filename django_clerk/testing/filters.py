@@ -93,6 +93,8 @@ def _same(value: Any, wanted: Any) -> bool:
         return value.casefold() == wanted.casefold()
     if isinstance(value, bool) or isinstance(wanted, bool):
         return value is wanted
+    if isinstance(value, (int, float)) and isinstance(wanted, (int, float)):
+        return value == wanted  # 199.0 == 199
     return str(value) == str(wanted)
 
 
