@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,9 @@ def test_command_line_refuses_a_malformed_store() -> None:
     command = [sys.executable, "-m", "django_clerk.testing", "--store", "no-colon"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=20)
     assert done.returncode == 2 and "PUBLIC:PRIVATE" in done.stderr
+
+
+def test_the_documented_multi_store_example_is_this_repositorys_test() -> None:
+    root = Path(__file__).resolve().parent.parent.parent
+    example = (root / "tests/testing/test_multi_store_example.py").read_text()
+    assert example in (root / "docs/testing.md").read_text()
