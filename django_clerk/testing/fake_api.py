@@ -5,9 +5,14 @@
 ...     ...  # code under test talks HTTP to the fake
 ...     assert fake.received("products")[0]["id"] == 1
 
-Keys: the fake always knows the store ``("test-public-key", "test-private-key")``
+Stores: the fake always knows the store ``("test-public-key", "test-private-key")``
 (:data:`DEFAULT_PUBLIC_KEY`, :data:`DEFAULT_PRIVATE_KEY`); :meth:`FakeClerkAPI.add_store` adds
-more. With ``strict_keys=True`` (the default) an unknown public key is refused and a wrong
+more. Each store (public key) keeps data of its own, and recommendations and searches are
+answered from it (:mod:`django_clerk.testing.answers`); what each received is inspected with
+:meth:`FakeClerkAPI.received`, :meth:`FakeClerkAPI.store_data` and friends, or over HTTP
+under ``/_fake/`` (:mod:`django_clerk.testing.inspection`).
+
+With ``strict_keys=True`` (the default) an unknown public key is refused and a wrong
 private key on a data call gets Clerk's ``AuthenticationError`` (HTTP 403). With
 ``strict_keys=False`` unknown public keys are accepted with any non-empty private key; known
 stores are still checked. :meth:`FakeClerkAPI.reset` returns to the state right after
@@ -15,7 +20,7 @@ construction (default store only, no data, no injected faults).
 
 Parameters are read from the query string (JSON-looking values decoded) and the JSON body,
 the body winning, as Clerk does. Every request is recorded, including refused and failed ones;
-only successful data calls change :attr:`FakeClerkAPI.data`.
+only successful data calls change the stores' data.
 """
 
 from __future__ import annotations
