@@ -85,8 +85,12 @@ class Source:
                 todo.extend(children.get(node, ()))
         return found
 
+    @cached_property
+    def categories(self) -> dict[tuple[int, Any], dict[str, Any]]:
+        return {key(i): c for i, c in self.held.get("categories", {}).items()}
+
     def category_names(self, product: Mapping[str, Any]) -> list[str]:
-        categories = {key(i): c for i, c in self.held.get("categories", {}).items()}
+        categories = self.categories
         names = (categories.get(key(c), {}).get("name") for c in as_list(product.get("categories")))
         return [str(n) for n in names if n]
 
@@ -147,7 +151,7 @@ def facets(
 ) -> dict[str, list[dict[str, Any]]]:
     """``{attribute: [{"name": value, "count": n}, ...]}``, most frequent first; category
     values also carry their ``label`` (the category's name) when the store has it."""
-    categories = {key(i): c for i, c in source.held.get("categories", {}).items()}
+    categories = source.categories
     result: dict[str, list[dict[str, Any]]] = {}
     for name in map(str, names):
         counts: Counter[Any] = Counter()
