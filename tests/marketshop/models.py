@@ -70,6 +70,14 @@ class TierPrice(models.Model):
     price_cents = models.PositiveIntegerField()
 
 
+class NegotiatedPrice(models.Model):
+    """A customer's own price of a product, agreed with the shop (in DKK cents)."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    price_cents = models.PositiveIntegerField()
+
+
 class ProductImage(models.Model):
     """The product's image is its image with the lowest position."""
 
