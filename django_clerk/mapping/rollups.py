@@ -130,8 +130,13 @@ class PricesField(ClerkField):
         return keys
 
     def needs_rate(self, currency: str) -> bool:
-        """Whether prices in ``currency`` are converted (no attribute of its own)."""
-        return not (isinstance(self.price_attr, dict) and currency in self.price_attr)
+        """Whether prices in ``currency`` are converted (an amount without an attribute of
+        its own for ``currency``)."""
+        attrs = [self.price_attr, self.list_price_attr]
+        return any(
+            attr is not None and not (isinstance(attr, dict) and currency in attr)
+            for attr in attrs
+        )
 
     def get_attribute(self, instance: Any) -> dict[str, Any]:
         rate = self.tax_rate
