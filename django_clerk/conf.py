@@ -61,7 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_CURRENCY": "",  # ISO 4217 code the shop's prices are kept in ("": stores don't convert)
     "CURRENCY_RATES": {},  # {"EUR": "0.134"} per unit of BASE_CURRENCY, or a dotted path to one
     "CUSTOMER_GROUP": "",  # dotted path: request -> the visitor's customer group id or None
-    "INDIVIDUAL_PRICES": "",  # dotted path: (user, ids, store) -> {id: price} in the store's currency
+    "INDIVIDUAL_PRICES": "",  # dotted path: (user, ids, store) -> {id: price}, store's currency
     "INDIVIDUAL_PRICES_MAX_IDS": 100,  # ids one request to the prices endpoint may ask for
     "INDIVIDUAL_PRICES_CACHE_SECONDS": 60,  # how long a customer's answered prices are kept
 }

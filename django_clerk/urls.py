@@ -1,6 +1,6 @@
 """The app's URLs; include them where Clerk's importer should find them, e.g. ``clerk/``."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
 from django_clerk.feeds.urls import feed_urlpatterns, unknown_path_urlpatterns
 from django_clerk.storefront.prices_view import individual_prices

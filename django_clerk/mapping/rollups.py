@@ -134,8 +134,7 @@ class PricesField(ClerkField):
         its own for ``currency``)."""
         attrs = [self.price_attr, self.list_price_attr]
         return any(
-            attr is not None and not (isinstance(attr, dict) and currency in attr)
-            for attr in attrs
+            attr is not None and not (isinstance(attr, dict) and currency in attr) for attr in attrs
         )
 
     def get_attribute(self, instance: Any) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from django.http import HttpRequest, JsonResponse
 
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping.currency import money_for
-from django_clerk.stores import store_for_request
 from django_clerk.storefront.prices import hook
+from django_clerk.stores import store_for_request
 
 logger = logging.getLogger("django_clerk.storefront")
 #: A product id as Clerk sends it back: its primary key or prefixed id, URL-safe text.

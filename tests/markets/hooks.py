@@ -42,4 +42,6 @@ def individual_prices(user: Any, ids: list[str], store: Any) -> dict[str, float]
 
 def everyones_prices(user: Any, ids: list[str], store: Any) -> dict[str, float]:
     """A careless hook that answers more than was asked for."""
-    return {str(p): c / 100 for p, c in NegotiatedPrice.objects.values_list("product", "price_cents")}
+    return {
+        str(p): c / 100 for p, c in NegotiatedPrice.objects.values_list("product", "price_cents")
+    }

@@ -18,7 +18,6 @@ from django_clerk.sync import sync_paused
 from tests.markets import hooks
 from tests.markets.conftest import make_priced_catalogue
 from tests.marketshop.models import NegotiatedPrice
-from tests.storefront.conftest import browser  # noqa: F401 (the session's Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 STUB = Path(__file__).parent / "static"
@@ -70,7 +69,7 @@ def visit(browser: Any, live_server: Any, user: User | None) -> Any:
 
 
 def test_each_visitor_sees_their_own_price(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     shop: dict[str, Any],
 ) -> None:

@@ -69,7 +69,9 @@ def test_group_and_tier_prices(client: Any, stores: Any, priced: PricedCatalogue
     assert first["customer_group_price_trade"] == 80.0
     assert first["customer_group_price_trade_excl_tax"] == 64.0
     assert first["customer_group_price_vip"] == 77.77  # the lower of its two rows
-    assert "customer_group_price_vip" not in second and second["customer_group_price_trade"] == 80.07
+    assert (
+        "customer_group_price_vip" not in second and second["customer_group_price_trade"] == 80.07
+    )
     assert first["tier_price_values"] == [95.03, 90.01]  # by quantity: 5, then 10
     assert first["tier_price_values_excl_tax"] == [76.02, 72.01]
     assert "tier_price_values" not in second

@@ -20,7 +20,10 @@ URL = "/clerk/prices/"
 
 @pytest.fixture(autouse=True)
 def price_hook(settings: Any) -> None:
-    settings.CLERK = {**settings.CLERK, "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices"}
+    settings.CLERK = {
+        **settings.CLERK,
+        "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices",
+    }
     hooks.calls.clear()
 
 
@@ -110,7 +113,9 @@ def test_not_set_up(client: Any, customers: dict[str, User], settings: Any) -> N
     settings.CLERK = {**settings.CLERK, "INDIVIDUAL_PRICES": ""}
     client.force_login(customers["ann"])
     response = client.get(URL, {"ids": "1"})
-    assert response.status_code == 404 and "INDIVIDUAL_PRICES" in response.json()["error"]["message"]
+    assert (
+        response.status_code == 404 and "INDIVIDUAL_PRICES" in response.json()["error"]["message"]
+    )
 
 
 def test_a_failing_hook_is_a_json_503(

@@ -28,9 +28,7 @@ def render(source: str, request: Any) -> str:
     return template.render({}, request)
 
 
-def test_the_config_carries_the_stores_currency_and_group(
-    stores: Any, settings: Any
-) -> None:
+def test_the_config_carries_the_stores_currency_and_group(stores: Any, settings: Any) -> None:
     settings.CLERK = {**settings.CLERK, "CUSTOMER_GROUP": "tests.markets.hooks.customer_group"}
     stores["eu"].base_url = "https://shop.example.eu/"
     stores["eu"].save()
@@ -70,7 +68,10 @@ def test_formatters_between_two_foreign_currencies(stores: Any) -> None:
 
 
 def test_the_individual_prices_script_is_for_customers(stores: Any, settings: Any) -> None:
-    settings.CLERK = {**settings.CLERK, "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices"}
+    settings.CLERK = {
+        **settings.CLERK,
+        "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices",
+    }
     assert render("{% clerk_individual_prices %}", request_for()).strip() == ""
     user = User.objects.create_user("bo")
     html = render("{% clerk_individual_prices %}", request_for(user))
@@ -81,7 +82,10 @@ def test_the_individual_prices_script_is_for_customers(stores: Any, settings: An
 
 
 def test_nothing_without_a_public_key(make_store: Any, settings: Any) -> None:
-    settings.CLERK = {**settings.CLERK, "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices"}
+    settings.CLERK = {
+        **settings.CLERK,
+        "INDIVIDUAL_PRICES": "tests.markets.hooks.individual_prices",
+    }
     make_store(code="default", public_key="")
     user = User.objects.create_user("bo")
     assert render("{% clerk_individual_prices %}", request_for(user)).strip() == ""

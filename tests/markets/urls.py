@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from tests.marketshop.urls import urlpatterns as marketshop_urlpatterns
 from tests.markets import views
+from tests.marketshop.urls import urlpatterns as marketshop_urlpatterns
 
 urlpatterns = [
     path("placement/", views.placement_page, name="markets-placement"),
