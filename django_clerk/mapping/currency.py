@@ -13,7 +13,7 @@ page, one push batch), never per object.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -48,6 +48,8 @@ EXPONENTS: dict[str, int] = {
     **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
     **dict.fromkeys(["CLF", "UYW"], 4),
 }
+#: ``Decimal("0.01")`` for 2 places, and so on.
+EXPONENTS_OF = {places: Decimal(1).scaleb(-places) for places in range(5)}
 #: The key under which a render's :class:`Money` is kept in the serializer's context.
 CONTEXT_KEY = "_clerk_money"
 
@@ -106,6 +108,8 @@ class Money:
     base: str = ""
     rates: Mapping[str, Decimal] | None = None
     places: int = 2
+    #: Conversion factors by source currency, worked out once per render.
+    _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def converts(self) -> bool:
@@ -141,15 +145,19 @@ class Money:
         if source == target or not source or not target:
             if minor == 1:
                 return round(float(raw), self.places)
+            if raw.__class__ is int:  # int / int is the nearest float to the exact quotient
+                return round(raw / minor, self.places)
             return round(float(Decimal(raw) / minor), self.places)
-        return self._exact(raw, minor, self.rate(target) / self.rate(source))
+        factor = self._factors.get(source)
+        if factor is None:
+            factor = self._factors[source] = self.rate(target) / self.rate(source)
+        return self._exact(raw, minor, factor)
 
     def _exact(self, raw: Any, minor: int, factor: Decimal) -> float:
-        value = as_decimal(raw) * factor
+        value = (Decimal(raw) if raw.__class__ is int else as_decimal(raw)) * factor
         if minor != 1:
             value /= minor
-        exponent = Decimal(1).scaleb(-self.places)
-        return float(value.quantize(exponent, rounding=ROUND_HALF_UP))
+        return float(value.quantize(EXPONENTS_OF[self.places], rounding=ROUND_HALF_UP))
 
 
 #: What a render without a store (or a store without a currency) uses: 2 places, no rates.
@@ -169,10 +177,14 @@ def money_for(store: Any, rates: Mapping[str, Decimal] | None = None) -> Money:
 
 def field_money(field: Any) -> Money:
     """The :class:`Money` of a bound field's render, built on first use and shared by the
-    fields of its serializer (kept in the serializer's context): the rates are read once."""
-    context: dict[str, Any] = field.context
-    found = context.get(CONTEXT_KEY)
+    fields of its serializer (kept in the serializer's context): the rates are read once.
+    A bound field serves one render: it keeps it too."""
+    found = field.__dict__.get(CONTEXT_KEY)
     if found is None:
-        found = context[CONTEXT_KEY] = money_for(context.get("store"))
+        context: dict[str, Any] = field.context
+        found = context.get(CONTEXT_KEY)
+        if found is None:
+            found = context[CONTEXT_KEY] = money_for(context.get("store"))
+        field.__dict__[CONTEXT_KEY] = found
     assert isinstance(found, Money)
     return found

@@ -109,6 +109,8 @@ class GroupPricesField(_RelatedPricesField):
     lowest price. ``tax_rate`` is read from the product (or a number).
     """
 
+    clean_output = True  # read on the exact class (see ClerkField.clean_output)
+
     def __init__(self, *, group: str = "group_id", **kwargs: Any) -> None:
         super().__init__(key=group, **kwargs)
 
@@ -118,21 +120,21 @@ class GroupPricesField(_RelatedPricesField):
     def to_representation(self, value: tuple[Any, list[tuple[Any, Any]]]) -> dict[str, Any]:
         rate, rows = value
         money, minor = field_money(self), self.minor_units
+        keys: dict[Any, str] = self.__dict__.setdefault("_keys", {})  # per render
         lowest: dict[str, float] = {}
         for group, raw in rows:
             if group is None or raw is None:
                 continue
             found = money.amount(raw, minor)
-            name = group_key(group)
+            name = keys.get(group)
+            if name is None:
+                name = keys[group] = f"customer_group_price_{group_key(group)}"
             if name not in lowest or found < lowest[name]:
                 lowest[name] = found
         tax = None if rate is None else float(rate)
         out: dict[str, Any] = {}
         for name, found in lowest.items():
-            pair = price_pair(
-                f"customer_group_price_{name}", found, tax, self.includes_tax, money.places
-            )
-            out.update(pair)
+            out.update(price_pair(name, found, tax, self.includes_tax, money.places))
         return out
 
 
@@ -143,6 +145,8 @@ class TierPricesField(_RelatedPricesField):
 
         tiers = TierPricesField(source="tier_prices", quantity="min_quantity", price="price")
     """
+
+    clean_output = True
 
     def __init__(self, *, quantity: str = "quantity", **kwargs: Any) -> None:
         super().__init__(key=quantity, **kwargs)
