@@ -144,7 +144,19 @@ CLERK = {
         "customers": "shop.clerk.CustomerSerializer",
         "pages": "shop.clerk.PageSerializer",
     },
+    # Markets: prices are kept in DKK; the euro store ("eu") converts them.
+    "BASE_CURRENCY": "DKK",
+    "CURRENCY_RATES": {"EUR": "0.134"},
+    "CUSTOMER_GROUP": "shop.prices.customer_group",
+    "INDIVIDUAL_PRICES": "shop.prices.individual_prices",
 }
+if os.environ.get("CLERK_EU_PUBLIC_KEY"):  # the euro store's keys
+    CLERK["STORES"] = {
+        "eu": {
+            "PUBLIC_KEY": os.environ["CLERK_EU_PUBLIC_KEY"],
+            "PRIVATE_KEY": os.environ.get("CLERK_EU_PRIVATE_KEY", ""),
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,6 @@ from django_clerk.sync import sync_paused
 from tests.markets.clerk import RATES, SERIALIZERS
 from tests.marketshop.conftest import make_products
 from tests.marketshop.models import Category, GroupPrice, Order, OrderLine, Product, TierPrice
-from tests.storefront.conftest import browser  # noqa: F401 (the session's Chromium)
 
 #: ``(code, currency)`` of the stores: Danish (the base currency), euro, yen, dinar.
 MARKETS = [("default", ""), ("eu", "EUR"), ("jp", "JPY"), ("kw", "KWD")]

@@ -73,8 +73,8 @@ class TierPrice(models.Model):
 class NegotiatedPrice(models.Model):
     """A customer's own price of a product, agreed with the shop (in DKK cents)."""
 
-    user = models.ForeignKey("auth.User", on_delete=models.CASCADE)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     price_cents = models.PositiveIntegerField()
 
 
