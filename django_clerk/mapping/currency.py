@@ -109,7 +109,9 @@ class Money:
     rates: Mapping[str, Decimal] | None = None
     places: int = 2
     #: Conversion factors by source currency, worked out once per render.
-    _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
+    _factors: dict[tuple[str, int], Decimal] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def converts(self) -> bool:
@@ -148,10 +150,11 @@ class Money:
             if raw.__class__ is int:  # int / int is the nearest float to the exact quotient
                 return round(raw / minor, self.places)
             return round(float(Decimal(raw) / minor), self.places)
-        factor = self._factors.get(source)
-        if factor is None:
-            factor = self._factors[source] = self.rate(target) / self.rate(source)
-        return self._exact(raw, minor, factor)
+        key = (source, minor)
+        factor = self._factors.get(key)
+        if factor is None:  # the minor units folded in: one multiplication per amount
+            factor = self._factors[key] = self.rate(target) / self.rate(source) / minor
+        return self._exact(raw, 1, factor)
 
     def _exact(self, raw: Any, minor: int, factor: Decimal) -> float:
         value = (Decimal(raw) if raw.__class__ is int else as_decimal(raw)) * factor
