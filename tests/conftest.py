@@ -3,6 +3,8 @@ pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
+from tests.chromium import browser  # noqa: E402, F401  (the session's headless Chromium)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_verify_slots(tmp_path_factory):
