@@ -1,6 +1,7 @@
 """The Wagtail site's mapping: its pages next to the example shop's own pages."""
 
 from django_clerk.contrib.wagtail.serializers import WagtailPageSerializer
+from tests.wagtailshop.models import ArticlePage
 
 
 class CmsPageSerializer(WagtailPageSerializer):
@@ -30,3 +31,12 @@ class OtherPagesSerializer(WagtailPageSerializer):
 
     class Meta(WagtailPageSerializer.Meta):
         id_prefix = "page-"
+
+
+class MistypedSerializer(WagtailPageSerializer):
+    """Page types that are not Wagtail page models (the system checks report them)."""
+
+    page_types = ["shop.Product", "wagtailshop.Nope", ArticlePage]
+
+    class Meta(WagtailPageSerializer.Meta):
+        id_prefix = "typo-"

@@ -23,6 +23,7 @@ Subclass :class:`WagtailPageSerializer` to change any of it::
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
@@ -65,7 +66,7 @@ class WagtailPageSerializer(PageSerializer):
 
     #: Page models served (``"app_label.ModelName"`` or classes, subclasses included);
     #: empty: every page type.
-    page_types: ClassVar[Sequence[str | type[Any]]] = ()
+    page_types: ClassVar[Sequence[str | builtins.type[Any]]] = ()
     #: Attributes whose text becomes ``text``, the first that holds any; ``None``: the
     #: page's ``search_description``, else the text of the ``index.SearchField`` entries its
     #: model declares in ``search_fields`` (all but ``title``).
@@ -87,7 +88,7 @@ class WagtailPageSerializer(PageSerializer):
 
     # -- which pages ------------------------------------------------------------------------
     @classmethod
-    def page_models(cls) -> list[type[Any]]:
+    def page_models(cls) -> list[builtins.type[Any]]:
         """The page models of :attr:`page_types`, as classes."""
         return [apps.get_model(t) if isinstance(t, str) else t for t in cls.page_types]
 
@@ -100,7 +101,8 @@ class WagtailPageSerializer(PageSerializer):
         language = store_content_language(store)
         if language is not ALL_LOCALES:
             queryset = queryset.filter(locale__language_code=language)
-        return queryset.specific()
+        specific: QuerySet[Any, Any] = queryset.specific()  # each page as its own class
+        return specific
 
     @classmethod
     def holds(cls, instance: Any) -> bool:
