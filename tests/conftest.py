@@ -14,7 +14,7 @@ if (
     importlib.util.find_spec("wagtail") is None
     or os.environ.get("DJANGO_SETTINGS_MODULE") != WAGTAIL_SETTINGS
 ):
-    collect_ignore_glob.append("wagtail/*")
+    collect_ignore_glob.append("wagtail")
 
 
 @pytest.fixture(autouse=True, scope="session")

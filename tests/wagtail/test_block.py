@@ -67,3 +67,20 @@ def test_a_placement_is_no_text_of_the_page():
     block = ClerkPlacementBlock()
     value = block.to_python({"content_id": "home-page-popular", "limit": 4})
     assert block.get_searchable_content(value) == []
+
+
+def test_the_page_context_names_the_page_with_its_source_prefix(client, tree, stores):
+    html = client.get("/en/blog/article-0/").content.decode()
+    assert f'Clerk("context", {{"page":"cms-{tree.articles[0].pk}"}});' in html
+
+
+def test_clerk_page_id_filter(settings, tree):
+    from django_clerk.contrib.wagtail.templatetags.clerk_wagtail import clerk_page_id
+
+    assert clerk_page_id(tree.articles[0]) == f"cms-{tree.articles[0].pk}"
+    settings.CLERK = {
+        **settings.CLERK,
+        "SERIALIZERS": {"pages": ["tests.wagtailshop.clerk.ArticleSerializer"]},
+    }
+    assert clerk_page_id(tree.articles[0]) == f"article-{tree.articles[0].pk}"
+    assert clerk_page_id(tree.landing) == ""  # no source serves landing pages
