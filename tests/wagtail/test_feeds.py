@@ -4,10 +4,13 @@ once, with Clerk's required fields and no rule broken."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import Page
 
 from django_clerk.mapping import problems
 from tests.wagtail.conftest import KEYS
@@ -133,6 +136,8 @@ def test_subclasses_choose_page_types_text_and_type(client, settings, tree, stor
     assert {item["type"] for item in articles.values()} == {"blog"}
     assert articles[f"article-{tree.articles[0].pk}"]["text"] == "Intro 0"
     assert articles[f"article-{tree.articles[1].pk}"]["text"] == ""
+    assert articles[f"article-{tree.articles[2].pk}"]["keywords"] == ["Heading 2"]
+    assert [problem for item in items for problem in problems("pages", item)] == []
 
 
 def test_site_root_url_when_asked(settings, tree, stores):
@@ -144,3 +149,17 @@ def test_site_root_url_when_asked(settings, tree, stores):
     [item] = SiteURLs.serialize(SiteURLs.feed_queryset(stores["en"]).filter(pk=tree.landing.pk),
                                 stores["en"])  # fmt: skip
     assert item["url"] == "http://localhost/en/about/"
+
+
+def test_modified_after_takes_the_pages_published_since(client, clerk_api, tree, stores):
+    now = timezone.now()
+    Page.objects.update(last_published_at=now - timedelta(days=1))
+    Page.objects.filter(pk=tree.landing.pk).update(last_published_at=now + timedelta(seconds=5))
+    response = client.get(
+        "/clerk/v2/pages",
+        {"key": KEYS["en"][0], "modified_after": int(now.timestamp())},
+        secure=True,
+        HTTP_X_CLERK_AUTHORIZATION=f"Bearer {clerk_api.issue_token(KEYS['en'][0])}",
+    )
+    assert response.status_code == 200, response.content
+    assert [item["id"] for item in response.json()] == [f"cms-{tree.landing.pk}"]

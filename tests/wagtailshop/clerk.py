@@ -1,5 +1,7 @@
 """The Wagtail site's mapping: its pages next to the example shop's own pages."""
 
+from rest_framework import serializers
+
 from django_clerk.contrib.wagtail.serializers import WagtailPageSerializer
 from tests.wagtailshop.models import ArticlePage
 
@@ -12,16 +14,22 @@ class CmsPageSerializer(WagtailPageSerializer):
 
 
 class ArticleSerializer(WagtailPageSerializer):
-    """Articles only, as Clerk pages of type "blog" whose text is their intro."""
+    """Articles only, as Clerk pages of type "blog" whose text is their intro, with their
+    headings as keywords."""
 
     page_types = ["wagtailshop.ArticlePage"]
     text_fields = ["intro"]
+    keywords = serializers.SerializerMethodField()
+
+    class Meta(WagtailPageSerializer.Meta):
+        fields = [*WagtailPageSerializer.Meta.fields, "keywords"]
+        id_prefix = "article-"
 
     def get_type(self, page):
         return "blog"
 
-    class Meta(WagtailPageSerializer.Meta):
-        id_prefix = "article-"
+    def get_keywords(self, page):
+        return [block.value for block in page.body if block.block_type == "heading"]
 
 
 class OtherPagesSerializer(WagtailPageSerializer):
