@@ -46,7 +46,7 @@ def publish(page: Page) -> Page:
 
 @pytest.fixture
 def tree(db: Any) -> SiteTree:
-    """Root > Home > (Blog > 5 articles, About (landing), a draft, a private article), plus
+    """Root > Home > (Blog > 3 articles, About (landing), a draft, a private article), plus
     the Danish translation of everything published; one Wagtail Site."""
     from wagtail.models import PageViewRestriction
 
@@ -57,13 +57,13 @@ def tree(db: Any) -> SiteTree:
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     blog = home.add_child(instance=LandingPage(title="Blog", slug="blog", summary="<p>News</p>"))
     articles = []
-    for n in range(5):
+    for n in range(3):
         articles.append(
             blog.add_child(
                 instance=ArticlePage(
                     title=f"Article {n}",
                     slug=f"article-{n}",
-                    intro=f"Intro {n}" if n % 2 == 0 else "",
+                    intro="Intro 0" if n == 0 else "",
                     search_description="Described" if n == 1 else "",
                     body=[
                         ("heading", f"Heading {n}"),

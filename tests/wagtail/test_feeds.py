@@ -89,14 +89,14 @@ def test_drafts_private_pages_and_the_root_are_left_out(client, clerk_api, tree,
 
 def test_values_follow_the_pages(client, tree, stores):
     found = wagtail_items(crawl_legacy(client, "en", limit=100))
-    first, described, plain = tree.articles[0], tree.articles[1], tree.articles[3]
+    first, described, plain = tree.articles[0], tree.articles[1], tree.articles[2]
     assert found[f"cms-{first.pk}"]["url"] == "https://shop.example.com/en/blog/article-0/"
     assert found[f"cms-{first.pk}"]["type"] == "articlepage"
     assert found[f"cms-{tree.landing.pk}"]["type"] == "landingpage"
     # search_description first; otherwise the text of the model's declared search fields
     assert found[f"cms-{described.pk}"]["text"] == "Described"
     assert found[f"cms-{first.pk}"]["text"] == "Intro 0 Heading 0 Body 0 & more"
-    assert found[f"cms-{plain.pk}"]["text"].startswith("Heading 3 Body 3")
+    assert found[f"cms-{plain.pk}"]["text"].startswith("Heading 2 Body 2")
     assert found[f"cms-{tree.landing.pk}"]["text"] == "Us"
     assert found[f"cms-{tree.home.pk}"]["text"] == ""
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
 from rest_framework import serializers
 from wagtail.models import Page, Site
+from wagtail.search import index
 
 from django_clerk.contrib.wagtail import checks  # noqa: F401  (registers the checks)
 from django_clerk.contrib.wagtail.locales import ALL_LOCALES, store_content_language
@@ -132,17 +133,10 @@ class WagtailPageSerializer(PageSerializer):
 
     def get_text(self, page: Any) -> str:
         """The first of :attr:`text_fields` holding text (see there for the default)."""
-        if self.text_fields is not None:
-            names: Iterable[str] = self.text_fields
-            values: Iterable[Any] = (getattr(page, name, None) for name in names)
-        else:
-            description = plain_text(page.search_description)
-            if description:
-                return description
-            values = [" ".join(plain_text(field.get_value(page)) for field in
-                               search_fields(type(page)))]  # fmt: skip
-        for value in values:
-            text = plain_text(_searchable(page, value))
+        if self.text_fields is None:
+            return plain_text(page.search_description) or search_text(page)
+        for name in self.text_fields:
+            text = plain_text(searchable(getattr(page, name, None)))
             if text:
                 return text
         return ""
@@ -159,8 +153,6 @@ class WagtailPageSerializer(PageSerializer):
 
 def search_fields(model: type[Any]) -> list[Any]:
     """The ``index.SearchField`` entries of a page model's ``search_fields``, but ``title``."""
-    from wagtail.search import index
-
     return [
         field
         for field in model.get_search_fields()
@@ -168,8 +160,13 @@ def search_fields(model: type[Any]) -> list[Any]:
     ]
 
 
-def _searchable(page: Any, value: Any) -> Any:
-    """A StreamField's value as its searchable text; any other value as it is."""
+def search_text(page: Any) -> str:
+    """The text of the search fields ``page``'s model declares, in their order."""
+    return plain_text([field.get_value(page) for field in search_fields(type(page))])
+
+
+def searchable(value: Any) -> Any:
+    """A StreamField's value as its searchable content; any other value as it is."""
     block = getattr(value, "stream_block", None)
     if block is not None:
         return block.get_searchable_content(value)

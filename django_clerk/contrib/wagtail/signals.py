@@ -121,7 +121,7 @@ def _active() -> bool:
     return bool(clerk_settings.REALTIME_SYNC) and not is_paused() and bool(wagtail_sources())
 
 
-def on_published(sender: Any, instance: Any, **kwargs: Any) -> None:
+def on_page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """``page_published`` and ``page_unpublished``: the page itself."""
     if _active():
         queue_pages([instance])
@@ -153,8 +153,8 @@ def connect() -> None:
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
     for signal, receiver in (
-        (page_published, on_published),
-        (page_unpublished, on_published),
+        (page_published, on_page_changed),
+        (page_unpublished, on_page_changed),
         (post_page_move, on_moved),
         (page_slug_changed, on_slug_changed),
     ):
