@@ -163,3 +163,21 @@ def test_modified_after_takes_the_pages_published_since(client, clerk_api, tree,
     )
     assert response.status_code == 200, response.content
     assert [item["id"] for item in response.json()] == [f"cms-{tree.landing.pk}"]
+
+
+@pytest.mark.parametrize("protocol", ["legacy", "v2"])
+def test_next_to_the_shop_pages_a_crawl_spans_both_sources(
+    client, clerk_api, tree, stores, protocol
+):
+    from shop.models import Page as ShopPage
+
+    shop_pages = [
+        ShopPage.objects.create(title=f"Shop page {n}", slug=f"shop-page-{n}", body="Text")
+        for n in range(3)
+    ]
+    items = crawl(client, clerk_api, protocol, "en", limit=2)
+    assert [problem for item in items for problem in problems("pages", item)] == []
+    expected = [str(page.pk) for page in shop_pages]  # the source without a prefix: first
+    expected += sorted((f"cms-{page.pk}" for page in tree.live_en), key=lambda i: int(i[4:]))
+    assert [item["id"] for item in items] == expected
+    assert {item["url"].split("/")[2] for item in items} == {"shop.example.com"}
