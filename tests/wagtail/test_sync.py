@@ -130,3 +130,15 @@ def test_each_page_goes_to_the_source_that_holds_it(clerk_api, tree, stores, set
         EN: sorted([f"article-{tree.articles[0].pk}", f"page-{tree.landing.pk}"])
     }
     assert upserted(clerk_api)[f"article-{tree.articles[0].pk}"]["type"] == "blog"
+
+
+def test_clerk_sync_pushes_each_store_its_locale_pages(clerk_api, tree, stores):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("clerk_sync", "--no-progress", "--entity", "pages", stdout=StringIO())
+    assert sent(clerk_api, "POST") == {
+        EN: sorted(f"cms-{page.pk}" for page in tree.live_en),
+        DA: sorted(f"cms-{page.pk}" for page in tree.da.values()),
+    }
