@@ -1,9 +1,22 @@
+import importlib.util
+import os
+
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 from tests.chromium import browser  # noqa: E402, F401  (the session's headless Chromium)
+
+WAGTAIL_SETTINGS = "tests.wagtailshop.settings"
+# The Wagtail tests run only with Wagtail installed and its site's settings
+# (pytest --ds tests.wagtailshop.settings tests/wagtail); the default suite never collects them.
+collect_ignore_glob = []
+if (
+    importlib.util.find_spec("wagtail") is None
+    or os.environ.get("DJANGO_SETTINGS_MODULE") != WAGTAIL_SETTINGS
+):
+    collect_ignore_glob.append("wagtail")
 
 
 @pytest.fixture(autouse=True, scope="session")
