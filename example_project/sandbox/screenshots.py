@@ -78,84 +78,95 @@ def chromium_path() -> str:
     return os.environ.get("CLERK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def take_tour(stack: DemoStack, out: Path) -> Tour:
-    """Walk the sandbox shop in headless Chromium, saving ``out/<page>.png``."""
+def take_tour(stack: DemoStack, out: Path, browser: Any = None) -> Tour:
+    """Walk the sandbox shop in headless Chromium, saving ``out/<page>.png``; in ``browser``
+    (a Playwright browser) when given, else in one launched for it (Playwright's sync API
+    runs one instance per process, so tests pass theirs)."""
+    if browser is not None:
+        return walk(stack, out, browser)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            return walk(stack, out, launched)
+        finally:
+            launched.close()
+
+
+def walk(stack: DemoStack, out: Path, browser: Any) -> Tour:
     out.mkdir(parents=True, exist_ok=True)
     tour = Tour()
     product_id, slug, name = stack.most_popular()
     word = max(name.split(), key=len)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        context.on("request", lambda request: tour.requests.append(request.url))
-        context.on("requestfailed", lambda request: tour.failed_requests.append(request.url))
-        page = context.new_page()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.on("request", lambda request: tour.requests.append(request.url))
+    context.on("requestfailed", lambda request: tour.failed_requests.append(request.url))
+    page = context.new_page()
 
-        def visit(label: str, path: str) -> PageReport:
-            page.goto(stack.shop_url + path)
-            return photograph(label)
+    def visit(label: str, path: str) -> PageReport:
+        page.goto(stack.shop_url + path)
+        return photograph(label)
 
-        def photograph(label: str) -> PageReport:
-            page.wait_for_function("window.__clerk_sandbox_ready === true", timeout=15_000)
-            page.wait_for_load_state("networkidle")
-            report = PageReport(label, page.url)
-            for element in page.query_selector_all(".clerk[data-template], .clerk-search-results"):
-                key = element.get_attribute("data-template") or "search-results"
-                report.placements[key] = len(element.query_selector_all(SHOWN))
-            report.images = page.evaluate(IMAGES_LOADED, "main img, .clerk img")
-            page.screenshot(path=str(out / f"{label}.png"), full_page=True)
-            tour.pages[label] = report
-            return report
+    def photograph(label: str) -> PageReport:
+        page.wait_for_function("window.__clerk_sandbox_ready === true", timeout=15_000)
+        page.wait_for_load_state("networkidle")
+        report = PageReport(label, page.url)
+        for element in page.query_selector_all(".clerk[data-template], .clerk-search-results"):
+            key = element.get_attribute("data-template") or "search-results"
+            report.placements[key] = len(element.query_selector_all(SHOWN))
+        report.images = page.evaluate(IMAGES_LOADED, "main img, .clerk img")
+        page.screenshot(path=str(out / f"{label}.png"), full_page=True)
+        tour.pages[label] = report
+        return report
 
-        visit("home", "/")
-        tour.pages["home"].extra["popular_now"] = len(page.query_selector_all("#popular-now .card"))
-        page.fill("#search", word)
-        page.wait_for_selector(".clerk-sandbox-live:not([hidden]) " + SHOWN, timeout=10_000)
-        page.screenshot(path=str(out / "live-search.png"))
-        tour.pages["home"].extra["live_search"] = len(
-            page.query_selector_all(".clerk-sandbox-live " + SHOWN)
-        )
-        page.keyboard.press("Escape")
-        page.goto(stack.shop_url + "/")
-        page.wait_for_function("window.__clerk_sandbox_ready === true")
-        page.evaluate(LEAVE_WINDOW)
-        page.wait_for_selector("dialog.clerk-sandbox-exit-intent[open] " + SHOWN, timeout=10_000)
-        page.screenshot(path=str(out / "exit-intent.png"))
-        tour.pages["home"].extra["exit_intent"] = len(page.query_selector_all("dialog " + SHOWN))
+    visit("home", "/")
+    tour.pages["home"].extra["popular_now"] = len(page.query_selector_all("#popular-now .card"))
+    page.fill("#search", word)
+    page.wait_for_selector(".clerk-sandbox-live:not([hidden]) " + SHOWN, timeout=10_000)
+    page.screenshot(path=str(out / "live-search.png"))
+    tour.pages["home"].extra["live_search"] = len(
+        page.query_selector_all(".clerk-sandbox-live " + SHOWN)
+    )
+    page.keyboard.press("Escape")
+    page.goto(stack.shop_url + "/")
+    page.wait_for_function("window.__clerk_sandbox_ready === true")
+    page.evaluate(LEAVE_WINDOW)
+    page.wait_for_selector("dialog.clerk-sandbox-exit-intent[open] " + SHOWN, timeout=10_000)
+    page.screenshot(path=str(out / "exit-intent.png"))
+    tour.pages["home"].extra["exit_intent"] = len(page.query_selector_all("dialog " + SHOWN))
 
-        visit("product", f"/product/{slug}/")
-        visit("category", f"/category/{stack.category_of(product_id)}/")
-        search = visit("search", f"/search/?q={word}")
-        search.extra["facets"] = len(page.query_selector_all("#clerk-search-filters fieldset"))
-        search.extra["count_text"] = page.inner_text(".clerk-sandbox-count")
-        page.check("#clerk-search-filters fieldset input >> nth=0")
-        page.wait_for_function(
-            "t => document.querySelector('.clerk-sandbox-count').innerText !== t",
-            arg=search.extra["count_text"],
-            timeout=10_000,
-        )
-        search.extra["filtered_count_text"] = page.inner_text(".clerk-sandbox-count")
-        page.screenshot(path=str(out / "search-filtered.png"), full_page=True)
+    visit("product", f"/product/{slug}/")
+    visit("category", f"/category/{stack.category_of(product_id)}/")
+    search = visit("search", f"/search/?q={word}")
+    search.extra["facets"] = len(page.query_selector_all("#clerk-search-filters fieldset"))
+    search.extra["count_text"] = page.inner_text(".clerk-sandbox-count")
+    page.check("#clerk-search-filters fieldset input >> nth=0")
+    page.wait_for_function(
+        "t => document.querySelector('.clerk-sandbox-count').innerText !== t",
+        arg=search.extra["count_text"],
+        timeout=10_000,
+    )
+    search.extra["filtered_count_text"] = page.inner_text(".clerk-sandbox-count")
+    page.screenshot(path=str(out / "search-filtered.png"), full_page=True)
 
-        page.goto(stack.shop_url + f"/product/{slug}/")
-        page.click("form.panel button[type=submit]")
-        page.wait_for_url("**/cart/added/")
-        photograph("powerstep")
-        visit("cart", "/cart/")
-        page.fill("input[name=email]", "ann@example.com")
-        page.fill("input[name=first_name]", "Ann")
-        page.fill("input[name=last_name]", "Example")
-        page.fill("input[name=zip_code]", "8000")
-        page.click("text=Place order")
-        page.wait_for_url("**/order/*/")
-        photograph("order")
-        deadline = time.monotonic() + 10
-        while not stack.fake.logged("log/sale") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        tour.sales = stack.fake.logged("log/sale")
-        browser.close()
+    page.goto(stack.shop_url + f"/product/{slug}/")
+    page.click("form.panel button[type=submit]")
+    page.wait_for_url("**/cart/added/")
+    photograph("powerstep")
+    visit("cart", "/cart/")
+    page.fill("input[name=email]", "ann@example.com")
+    page.fill("input[name=first_name]", "Ann")
+    page.fill("input[name=last_name]", "Example")
+    page.fill("input[name=zip_code]", "8000")
+    page.click("text=Place order")
+    page.wait_for_url("**/order/*/")
+    photograph("order")
+    deadline = time.monotonic() + 10
+    while not stack.fake.logged("log/sale") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    tour.sales = stack.fake.logged("log/sale")
+    context.close()
     return tour
 
 

@@ -3,9 +3,6 @@ products from the fake, every picture loads, and no request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import requests
 
@@ -13,17 +10,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def tour(tmp_path_factory: pytest.TempPathFactory):
-    if os.environ.get("CLERK_SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("CLERK_SKIP_BROWSER_TESTS=1")
-    from sandbox.screenshots import chromium_path, take_tour
+def tour(tmp_path_factory: pytest.TempPathFactory, browser):
+    from sandbox.screenshots import take_tour
     from sandbox.stack import PUBLIC_KEY, DemoStack
 
-    if not Path(chromium_path()).exists():
-        pytest.fail(f"Chromium not found at {chromium_path()}", pytrace=False)
     out = tmp_path_factory.mktemp("screenshots")
     with DemoStack(tmp_path_factory.mktemp("demo")) as stack:
-        walked = take_tour(stack, out)
+        walked = take_tour(stack, out, browser)
         products = stack.fake.received("products", PUBLIC_KEY)
         images = [requests.get(p["image"], timeout=5) for p in products[:5]]
         yield walked, out, products, images
