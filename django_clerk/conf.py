@@ -57,6 +57,11 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY_ISO": "",  # Clerk.js globals.currency_iso, e.g. "DKK"
     "CSP_NONCE_ATTRIBUTE": "csp_nonce",  # request attribute / context variable with the nonce
     "JS_VISITOR_FROM_SESSION": True,  # Clerk.js uses the session's visitor id (server calls do)
+    # -- Search and storefront parity (django_clerk.search) ------------------------
+    "SEARCH": {},  # search page, live search and server-side search options (docs/search.md)
+    "ADD_TO_CART_URL": "",  # a path (may hold "{id}") or URL name Clerk designs add to cart with
+    "POWERSTEP_URL": "",  # a path or URL name: where add-to-cart leads when the powerstep is on
+    "CUSTOMER_GROUP": "",  # dotted path of a callable(request) -> str: Chat's customer group
 }
 
 
