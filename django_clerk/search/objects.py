@@ -3,7 +3,8 @@
 Clerk knows an object by its source's id: the primary key (an int, a string, a UUID as
 text), or with several sources of one entity, ``Meta.id_prefix`` + key. Each id is taken
 back to its source and key here; each source costs one query (``pk__in``), whatever the
-number of ids. Ids no source holds, or whose object is gone from the queryset, are left out.
+number of ids. Ids no source holds (``holds()``, for sources sharing a model), or whose
+object is gone from the queryset, are left out.
 """
 
 from __future__ import annotations
@@ -71,6 +72,6 @@ def objects_in_order(
         by_key = {str(k): cid for cid, k in pairs}
         for obj in queryset.filter(pk__in=[k for _, k in pairs]):
             clerk_id = by_key.get(str(obj.pk))
-            if clerk_id is not None:
+            if clerk_id is not None and serializer.holds(obj):
                 placed.append((position[str(clerk_id)], obj))
     return [obj for _, obj in sorted(placed, key=lambda pair: pair[0])]

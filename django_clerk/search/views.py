@@ -56,6 +56,7 @@ class ClerkListView(TemplateView):
     """What search and category pages share; see :class:`SearchView`."""
 
     entity = "products"
+    template_name = "django_clerk/search/results.html"
     label = calls.LABEL_SEARCH_PAGE
     page_kwarg = "page"
     paginate_by: int | None = None  # None: SEARCH["PER_PAGE"]
