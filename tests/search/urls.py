@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template import RequestContext, Template
 from django.urls import include, path
 from shop.models import Category, Product
 
@@ -31,7 +33,24 @@ class ShopCategory(CategoryView):
         return Product.objects.filter(categories=self.get_category()).order_by("pk")
 
 
+TAGS_PAGE = Template(
+    "{% load clerk %}<!doctype html><html><head>{% clerk_js %}</head><body>"
+    '<form class="search" action="/old/"><input id="search" name="q"></form>'
+    "{% clerk_live_search '#search' form_selector='form.search' search_url='shop:search' %}"
+    "{% clerk_search_page 'boot' facets_in_url=True no_results_text=empty load_more_text=more %}"
+    "{% clerk_chat product=product %}</body></html>"
+)
+
+
+def tags_page(request: HttpRequest) -> HttpResponse:
+    """Every search and storefront parity tag on one page, for the browser test."""
+    product = Product.objects.order_by("pk").first()
+    context = {"empty": "Nothing found", "more": "More", "product": product}
+    return HttpResponse(TAGS_PAGE.render(RequestContext(request, context)))
+
+
 urlpatterns = [
+    path("tags/", tags_page, name="tags"),
     path("find/", ShopSearch.as_view(), name="find"),
     path("browse/<slug:slug>/", ShopCategory.as_view(), name="browse"),
     path("clerk/", include("django_clerk.urls")),
