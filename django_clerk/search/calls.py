@@ -66,7 +66,7 @@ class ClerkCalls:
         params["labels"] = [label]
         key = self.cache_key(endpoint, params)
         seconds = self.options.cache_seconds
-        cached = cache.get(key) if seconds else None
+        cached = _cache_get(key) if seconds else None
         if isinstance(cached, dict):
             return ClerkResult.from_response(cached)
         client = ClerkClient(self.public_key, timeout=self.options.timeout, retries=0)
@@ -80,7 +80,7 @@ class ClerkCalls:
             logger.warning("Clerk %s failed for store %s: %s", endpoint, self.store, exc)
             raise SearchUnavailable(str(exc)) from None
         if seconds:
-            cache.set(key, result.raw, seconds)
+            _cache_set(key, result.raw, seconds)
         return result
 
     def cache_key(self, endpoint: str, params: dict[str, Any]) -> str:
@@ -97,7 +97,20 @@ class ClerkCalls:
         return CACHE_PREFIX + hashlib.sha256(material.encode()).hexdigest()
 
 
-SEARCH_ENDPOINTS = ("search/search", "search/predictive", "search/categories", "search/pages")
+def _cache_get(key: str) -> Any:
+    """A cached answer; ``None`` when the cache cannot be read (a page never fails for it)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("The cache could not be read; asking Clerk", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: Any, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("The cache could not be written", exc_info=True)
 
 
 def _dispatch(client: ClerkClient, endpoint: str, params: dict[str, Any]) -> ClerkResult:

@@ -199,11 +199,10 @@ class SearchView(ClerkListView):
         return self.get_query()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        if not self.query:
+        if not self.query:  # nothing to search for: an empty page, Clerk is not asked
             context = TemplateView.get_context_data(self, **kwargs)
-            empty = self.fallback_queryset().none()
-            context.update(self.page_context(Paginator(empty, self.get_paginate_by()),
-                                             Paginator(empty, 1).page(1)))  # fmt: skip
+            paginator = Paginator(self.fallback_queryset().none(), self.get_paginate_by())
+            context.update(self.page_context(paginator, paginator.page(1)))
             context.update(query="", facets=[], selection={}, clerk_failed=False)
             return context
         context = super().get_context_data(**kwargs)

@@ -137,3 +137,29 @@ def test_category_page_falls_back_when_clerk_fails(client, shop_store, boots, cl
     response = client.get(f"/browse/{category.slug}/", {"page": "3"})
     assert response.context["clerk_failed"] is True
     assert pks(response) == [boots[4].pk]
+
+
+def test_a_broken_cache_does_not_break_the_page(client, shop_store, boots, clerk_api, monkeypatch):
+    from django_clerk.search import calls
+
+    class BrokenCache:  # e.g. a Redis that is down; only the answers' cache here
+        def get(self, *args):
+            raise ConnectionError("cache down")
+
+        set = get
+
+    monkeypatch.setattr(calls, "cache", BrokenCache())
+    response = client.get("/find/", {"q": "boot"})
+    assert response.context["clerk_failed"] is False and len(pks(response)) == 2
+    client.get("/find/", {"q": "boot"})
+    assert clerk_api.count("search/search") == 2  # nothing was cached
+
+
+def test_the_cache_key_is_a_hash_holding_no_key(shop_store):
+    from django_clerk.search.calls import CACHE_PREFIX, ClerkCalls
+
+    key = ClerkCalls(shop_store).cache_key("search/search", {"query": "boot"})
+    assert key.startswith(CACHE_PREFIX) and len(key) == len(CACHE_PREFIX) + 64
+    assert shop_store.public_key not in key
+    other = ClerkCalls(shop_store).cache_key("search/search", {"query": "boots"})
+    assert other != key
