@@ -32,6 +32,7 @@ SEARCH_PAGE_OPTIONS = (
     "load_more_text",
 )
 LIVE_SEARCH_OPTIONS = (
+    "limit",
     "suggestions",
     "categories",
     "pages",
@@ -109,6 +110,8 @@ def live_search(
         return None
     opts = search_options(storefront.store)
     data = placement.data
+    if "limit" in given:
+        data["limit"] = given["limit"]
     for name in ("suggestions", "categories", "pages", "positioning"):
         if name in given:
             data[f"instant_search_{name}"] = given[name]

@@ -131,8 +131,8 @@ def clerk_live_search(
     context: template.Context, selector: str | None = None, **options: Any
 ) -> SafeString:
     """Live search on the input matched by ``selector`` (default: the store's setting);
-    options: suggestions, categories, pages, positioning, include_categories, pages_type,
-    form_selector and search_url (see docs/search.md)."""
+    options: limit, suggestions, categories, pages, positioning, include_categories,
+    pages_type, form_selector and search_url (see docs/search.md)."""
     storefront = _active(context)
     found = search_placements.live_search(storefront, selector, **options) if storefront else None
     if found is None:

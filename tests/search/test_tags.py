@@ -71,7 +71,7 @@ def test_search_page_defaults_are_unchanged(store):
 
 def test_live_search_options(store):
     html = render(
-        "{% clerk_live_search '#q' suggestions=3 pages_type='cms' positioning='below' "
+        "{% clerk_live_search '#q' suggestions=3 pages_type='cms' positioning='below' limit=8 "
         "form_selector='form.search' search_url='shop:search' %}"
     )
     (span,) = clerk_spans(html)
@@ -79,6 +79,7 @@ def test_live_search_options(store):
     assert span["data-instant-search-suggestions"] == "3"
     assert span["data-instant-search-pages-type"] == "cms"
     assert span["data-instant-search-positioning"] == "below"
+    assert span["data-limit"] == "8"
     (script,) = parse(html).scripts
     assert '"form.search"' in script and '"/search/"' in script
     (span,) = clerk_spans(render("{% clerk_live_search include_categories=False %}"))
