@@ -263,7 +263,12 @@ class RecommendationsAPIView(StorefrontAPIView):
             attributes=clerk.options.api_attributes or None,
             **extra,
         )
-        return self.answer({"logic": logic, **extra, **products_payload(result)}, clerk)
+        data = {"logic": logic, **products_payload(result)}
+        if "products" in extra:
+            data["for_products"] = extra["products"]
+        if "keywords" in extra:
+            data["keywords"] = extra["keywords"]
+        return self.answer(data, clerk)
 
 
 def _id(value: str) -> Any:

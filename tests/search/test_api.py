@@ -110,6 +110,7 @@ def test_recommendations_by_logic(client, shop_store, boots, clerk_api):
     assert response.status_code == 200
     assert response.json()["results"] == [boots[1].pk, boots[2].pk]
     assert response.json()["products"][0]["name"] == "Yak boot"
+    assert response.json()["for_products"] == [boots[0].pk]
     assert get(client, "recommendations/popular/").json()["count"] == 5
     assert get(client, "recommendations/substituting/").status_code == 400
     assert get(client, "recommendations/keywords/").status_code == 400
