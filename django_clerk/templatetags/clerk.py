@@ -161,8 +161,9 @@ def clerk_search_page(context: template.Context, query: str, **data: Any) -> Saf
     if page is None:
         return NOTHING
     placement = page.placement
+    with_texts = page.no_results_text or page.load_more_text
     return render_to_string(
-        "django_clerk/search/search_page.html",
+        "django_clerk/search/search_page.html" if with_texts else "django_clerk/search_page.html",
         {
             "placement": placement,
             "has_facets": "facets_target" in placement.data,

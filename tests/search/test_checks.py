@@ -73,8 +73,10 @@ def test_django_csp_4_and_3_settings(settings, middleware):
 
 
 def test_a_custom_clerk_js_build(settings, middleware):
-    middleware(DJANGO_CSP)
     settings.CLERK = {**settings.CLERK, "CLERK_JS_URL": "https://custom.clerk.io/{slug}.js"}
+    found = checks.run_checks(tags=["django_clerk"])
+    assert [m.id for m in found if m.level >= checks.WARNING] == []
+    middleware(DJANGO_CSP)
     settings.SECURE_CSP = {"script-src": ["https://cdn.clerk.io", "https://api.clerk.io"]}
     assert set(warnings()) == {"django_clerk.W110"}
 
