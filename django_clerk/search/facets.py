@@ -8,6 +8,7 @@ attribute are alternatives (``or``); attributes narrow each other (``and``).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -87,15 +88,16 @@ def _range(value: str) -> tuple[str, str] | None:
 
 
 def literal(value: str) -> str:
-    """A value in Clerk's filter language: a number as is, text in single quotes."""
+    """A value in Clerk's filter language: a number as is, text as a JSON string
+    (``"O'Neil"``, ``"say \\"hi\\""``)."""
     if NUMBER_RE.match(value):
         return value
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def filter_string(selection: Selection, base: str = "") -> str:
     """Clerk's ``filter`` for ``selection`` (and ``base``, a filter of the shop's own):
-    ``brand in ['Nike', 'Puma'] and (price >= 50 and price <= 74.99)``."""
+    ``brand in ["Nike", "Puma"] and (price >= 50 and price <= 74.99)``."""
     parts = [f"({base})"] if base else []
     for attribute, values in selection.items():
         units = [literal(v) for v in values if not _range(v)]
@@ -112,7 +114,8 @@ def filter_string(selection: Selection, base: str = "") -> str:
 
 @dataclass
 class FacetChoice:
-    """One value of a facet as Clerk counted it, and the URL that toggles it."""
+    """One value of a facet as Clerk counted it, and the URL that toggles it. ``name`` is
+    what to show (Clerk's ``name``, or a ``label`` where an answer gives one)."""
 
     name: str
     value: str
@@ -138,8 +141,7 @@ def choice_value(item: Mapping[str, Any]) -> str:
     ``min..max`` for a range."""
     if item.get("type") == "range" or ("min" in item and "max" in item and "value" not in item):
         return f"{_number(item.get('min'))}{RANGE_SEPARATOR}{_number(item.get('max'))}"
-    value = item.get("value", item.get("name", ""))
-    return str(value)
+    return _number(item.get("value", item.get("name", "")))
 
 
 def _number(value: Any) -> str:
@@ -180,7 +182,7 @@ def facet_groups(
             toggled = _toggled(selection, attribute, value, attribute in multi)
             group.choices.append(
                 FacetChoice(
-                    name=str(item.get("name", value)),
+                    name=str(item.get("label") or item.get("name", value)),
                     value=value,
                     count=count if isinstance(count, int) and not isinstance(count, bool) else None,
                     selected=value in chosen,

@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+from django_clerk.client import ClerkClient
+from django_clerk.testing import DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.search.urls")]
 
 
@@ -25,7 +28,8 @@ def test_search_answers_ids_product_data_facets_and_paging(client, shop_store, b
         {"id": boots[2].pk, "name": "Xeno boot", "price": 12.0},
         {"id": boots[3].pk, "name": "Wool boot", "price": 13.0},
     ]
-    assert body["facets"] == {} and body["selected_facets"] == {"price": ["10..20"]}
+    assert body["facets"]["categories"] == [{"name": boots[0].categories.get().pk, "count": 5}]
+    assert body["selected_facets"] == {"price": ["10..20"]}
     assert "max-age=60" in response["Cache-Control"] and "private" in response["Cache-Control"]
     (call,) = clerk_api.calls("POST", "search/search")
     assert call.params["offset"] == 2 and call.params["labels"] == ["Search (API)"]
@@ -83,7 +87,8 @@ def test_no_public_key_is_a_503_too(client, make_store, clerk_api):
 
 
 def test_live_search_with_categories_and_pages(client, shop_store, boots, clerk_api):
-    clerk_api.data["categories"][1] = {"id": 1, "name": "Boots and more"}
+    with ClerkClient(DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY, api_url=clerk_api.url) as data:
+        data.upsert("categories", [{"id": 1, "name": "Boots and more", "url": "https://x/"}])
     response = get(client, "search/live/", q="boot", limit=2, categories=3)
     body = response.json()
     assert response.status_code == 200

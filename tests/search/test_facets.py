@@ -51,7 +51,7 @@ def test_too_many_choices_are_refused():
 def test_filter_string_quotes_text_and_keeps_numbers():
     selection = {"brand": ["It's", "a\\b"], "categories": ["12", "-3.5"], "price": ["0..9.5"]}
     assert facets.filter_string(selection, base="stock > 0") == (
-        "(stock > 0) and brand in ['It\\'s', 'a\\\\b'] and categories in [12, -3.5]"
+        '(stock > 0) and brand in ["It\'s", "a\\\\b"] and categories in [12, -3.5]'
         " and (price >= 0 and price <= 9.5)"
     )
     assert facets.filter_string({"price": ["1..2", "5..6"], "x": []}) == (

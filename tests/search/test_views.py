@@ -53,8 +53,26 @@ def test_facet_choices_in_the_url_become_clerks_filter(client, shop_store, boots
     }
     sent = clerk_api.calls("POST", "search/search")[0].params["filter"]
     assert sent == (
-        "brand in ['Acme', 'O\\'Neil'] and (price >= 10 and price <= 20) and categories in [7]"
+        'brand in ["Acme", "O\'Neil"] and (price >= 10 and price <= 20) and categories in [7]'
     )
+
+
+def test_facets_from_clerks_answer_and_choosing_one(client, shop_store, boots, clerk_api):
+    response = client.get("/find/", {"q": "boot"})
+    groups = {g.attribute: g for g in response.context["facets"]}
+    assert list(groups) == ["price", "categories"]  # the store's order; no product has a brand
+    (shoes,) = groups["categories"].choices
+    shoes_pk = str(boots[0].categories.get().pk)
+    assert (shoes.value, shoes.count, shoes.selected) == (shoes_pk, 5, False)
+    cheapest = groups["price"].choices[0]
+    assert (cheapest.value, cheapest.count) == ("10", 1)
+    # following the choice's URL narrows the results (the fake Clerk applies the filter)
+    response = client.get("/find/" + cheapest.url)
+    assert pks(response) == [boots[0].pk] and response.context["count"] == 1
+    assert clerk_api.calls("POST", "search/search")[-1].params["filter"] == "price in [10]"
+    (chosen,) = response.context["facets"][0].selected
+    assert chosen.value == "10" and "f_price" not in chosen.url  # choosing again deselects
+    assert b'class="clerk-facet selected"' in response.content
 
 
 def test_answers_are_cached_briefly_without_any_key_in_the_cache_key(
