@@ -127,3 +127,5 @@ def test_other_methods_and_paths_answer_json(client, shop_store, clerk_api):
     assert client.post("/clerk/api/search/?q=x").status_code == 405
     assert client.post("/clerk/api/search/?q=x")["Content-Type"] == "application/json"
     assert get(client, "nothing-here/").status_code == 404
+    html_only = client.get("/clerk/api/search/?q=x", HTTP_ACCEPT="text/html")
+    assert html_only["Content-Type"] == "application/json" and html_only.status_code == 406
