@@ -41,6 +41,7 @@ SEARCH_DEFAULTS: dict[str, Any] = {
     "STORES": {},  # {"da": {"NO_RESULTS_TEXT": "Ingen resultater"}}: one store's overrides
 }
 PAGES_TYPE_ALL = "all"
+POSITIVE = {"TIMEOUT", "PER_PAGE", "MAX_PER_PAGE", "MAX_QUERY_LENGTH"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,11 @@ def search_options(store: Any = None) -> SearchOptions:
     code = getattr(store, "code", None)
     if isinstance(per_store, dict) and isinstance(per_store.get(code), dict):
         merged.update(per_store[code])
-    values = {OPTION_NAMES[k]: v for k, v in merged.items() if k in OPTION_NAMES}
+    values = {
+        OPTION_NAMES[k]: v if _type_ok(SEARCH_DEFAULTS[k], v, k) else SEARCH_DEFAULTS[k]
+        for k, v in merged.items()
+        if k in OPTION_NAMES
+    }  # a value of the wrong type (check W115 reports it) gives way to the default
     return SearchOptions(**values)
 
 
@@ -131,7 +136,11 @@ def _type_ok(default: Any, value: Any, key: str) -> bool:
     if isinstance(default, bool):
         return isinstance(value, bool)
     if isinstance(default, (int, float)):
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return False
+        if isinstance(default, int) and not isinstance(value, int):
+            return False
+        return value > 0 if key in POSITIVE else value >= 0
     if isinstance(default, list):
         return _str_list(value)
     if isinstance(default, dict):

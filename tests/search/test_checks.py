@@ -107,6 +107,7 @@ def test_search_settings_are_checked(settings):
         **settings.CLERK,
         "SEARCH": {
             "PER_PAGE": "ten",
+            "MAX_PER_PAGE": 0,
             "FACET_TITLES": {"brand": 1},
             "COLOUR": True,
             "STORES": {"da": {"STORES": {}}, "de": []},
@@ -117,11 +118,14 @@ def test_search_settings_are_checked(settings):
     }
     found = checks.run_checks(tags=["django_clerk"])
     messages = [m.msg for m in found if m.id == "django_clerk.W115"]
-    assert len(messages) == 5, messages
+    assert len(messages) == 6, messages
     assert [m.id for m in found if m.id in ("django_clerk.W116", "django_clerk.W117")] == [
         "django_clerk.W116",
         "django_clerk.W117",
     ]
+    from django_clerk.search.options import search_options
+
+    assert search_options().per_page == 24  # the wrong value gives way to the default
     settings.CLERK = {**settings.CLERK, "SEARCH": "yes"}
     assert [m.id for m in checks.run_checks(tags=["django_clerk"])].count("django_clerk.W115") == 1
 
