@@ -75,7 +75,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
 #: Numeric settings that may also be ``None`` (``FEED_WIPE_GUARD_SHARE``: ``0``/``None`` turn
 #: the wipe guard off; ``1`` would refuse nothing).
 OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
-STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY", "CURRENCY"}
+STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY", "CURRENCY", "CLERK_JS_SLUG"}
 URL_SAFE_PREFIX = re.compile(r"[A-Za-z0-9._~-]{1,64}")
 #: Text an integer or UUID key can begin with: a prefix made only of it could be taken for
 #: the start of another source's key ("cafe" of "cafe1234-...").

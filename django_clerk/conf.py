@@ -64,6 +64,10 @@ DEFAULTS: dict[str, Any] = {
     "INDIVIDUAL_PRICES": "",  # dotted path: (user, ids, store) -> {id: price}, store's currency
     "INDIVIDUAL_PRICES_MAX_IDS": 100,  # ids one request to the prices endpoint may ask for
     "INDIVIDUAL_PRICES_CACHE_SECONDS": 60,  # how long a customer's answered prices are kept
+    # -- Search and storefront parity (django_clerk.search) ------------------------
+    "SEARCH": {},  # search page, live search and server-side search options (docs/search.md)
+    "ADD_TO_CART_URL": "",  # a path (may hold "{id}") or URL name Clerk designs add to cart with
+    "POWERSTEP_URL": "",  # a path or URL name: where add-to-cart leads when the powerstep is on
 }
 
 

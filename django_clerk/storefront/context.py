@@ -88,7 +88,20 @@ class Storefront:
         for key, value in price_globals(self.store, self.request).items():
             values[key] = values.get(key) or value  # the storefront settings win
         values["currency_iso"] = values["currency_iso"] or clerk_settings.CURRENCY_ISO
+        values.update(self.add_to_cart_globals())
         return {key: value for key, value in values.items() if value != ""}
+
+    def add_to_cart_globals(self) -> dict[str, Any]:
+        """``add_to_cart_url`` and the CSRF token for add-to-cart inside Clerk's designs."""
+        from django_clerk.search.cart import add_to_cart_globals
+
+        return add_to_cart_globals(self.request)
+
+    def clerk_js_url(self) -> str:
+        """``CLERK["CLERK_JS_URL"]`` for this store (``{slug}``: its custom.clerk.io build)."""
+        from django_clerk.search.clerk_js_build import clerk_js_url
+
+        return clerk_js_url(self.store)
 
     def visitor(self) -> str:
         """The session's Clerk visitor id, shared with server-side calls; "" when off."""
