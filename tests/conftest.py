@@ -1,7 +1,20 @@
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 
+import importlib.util  # noqa: E402
+import os  # noqa: E402
+
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+
+OSCAR_SETTINGS = "tests.oscarshop.settings"
+# The django-oscar preset's tests run only with django-oscar installed and the sandbox Oscar
+# shop's settings (`pytest tests/oscar --ds tests.oscarshop.settings`, or `tox -e oscar`).
+collect_ignore_glob = []
+if (
+    importlib.util.find_spec("oscar") is None
+    or os.environ.get("DJANGO_SETTINGS_MODULE") != OSCAR_SETTINGS
+):
+    collect_ignore_glob += ["oscar/*", "oscarshop/*"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, QuerySet, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from django_clerk import mapping
@@ -22,6 +22,7 @@ class CustomerSerializer(mapping.CustomerSerializer):
         Coalesce(
             NullIf(Trim(Concat(F("first_name"), Value(" "), F("last_name"))), Value("")),
             F("email"),
+            output_field=CharField(),
         ),
         output=str,
     )

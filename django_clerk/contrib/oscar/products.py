@@ -49,8 +49,9 @@ def units_available(info: Any) -> int | None:
 
 
 class StrategyPricesField(mapping.ClerkField):
-    """``price``, ``price_excl_tax``, ``stock`` and ``in_stock`` from Oscar's strategy: for a
-    parent, its children's (the cheapest price, the sum of their stock)."""
+    """``price``, ``price_excl_tax``, ``stock`` and ``in_stock`` from Oscar's strategy. A
+    parent has its cheapest public child's price (Oscar's parent pricing shows the first
+    child's), the sum of its children's stock, and Oscar's parent availability."""
 
     clean_output = True
     merge = True
@@ -65,17 +66,16 @@ class StrategyPricesField(mapping.ClerkField):
     def get_attribute(self, instance: Any) -> dict[str, Any]:
         serializer = self.parent
         info = purchase_info(serializer, instance)
-        if instance.is_parent:
-            counts = [
-                units_available(purchase_info(serializer, child))
-                for child in instance.get_public_children()
-            ]
-            known = [count for count in counts if count is not None]
-            stock = sum(known) if known else None
-        else:
-            stock = units_available(info)
+        prices = gross_and_net(info.price)
+        stock = units_available(info)
+        if instance.is_parent:  # the cheapest child's price, the children's stock
+            children = [purchase_info(serializer, c) for c in instance.get_public_children()]
+            priced = [pair for pair in map(gross_and_net, (c.price for c in children)) if pair]
+            prices = min(priced, key=lambda pair: pair[0]) if priced else None
+            counts = [count for count in map(units_available, children) if count is not None]
+            stock = sum(counts) if counts else None
         return {
-            "prices": gross_and_net(info.price),
+            "prices": prices,
             "stock": stock,
             "in_stock": bool(info.availability.is_available_to_buy),
         }
@@ -207,7 +207,7 @@ class ProductSerializer(mapping.ProductSerializer):
 
     @classmethod
     def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
-        public_children = Product.objects.public().prefetch_related("stockrecords")
+        public_children = Product.objects.public().prefetch_related("stockrecords").order_by("pk")
         return (
             Product.objects.browsable()
             .filter(priced("product") | priced("product__parent"))
