@@ -16,7 +16,9 @@ ENDPOINTS = {"products": "product", "categories": "category", "orders": "order",
 def legacy_get(client: Any, token: str, endpoint: str, **params: Any) -> Any:
     """Today's importer on the extension endpoints: the public key and the bearer token."""
     return client.get(
-        f"/clerk/{endpoint}", {"key": PUBLIC, **params}, HTTP_X_CLERK_AUTHORIZATION=f"Bearer {token}"
+        f"/clerk/{endpoint}",
+        {"key": PUBLIC, **params},
+        HTTP_X_CLERK_AUTHORIZATION=f"Bearer {token}",
     )
 
 
@@ -62,7 +64,9 @@ def crawl_legacy(client: Any, token: str, entity: str, auth: str, limit: int) ->
     seen: list[Any] = []
     page = 1
     while True:
-        batch = json.loads(ok_json(request(client, token, ENDPOINTS[entity], page=page, limit=limit)))
+        batch = json.loads(
+            ok_json(request(client, token, ENDPOINTS[entity], page=page, limit=limit))
+        )
         if not batch:
             return seen
         assert len(batch) <= limit

@@ -116,6 +116,8 @@ def test_the_catalogue_and_category_pages(client: Any, oscar_shop: Shop, clerk_s
     assert re.search(rf'data-category="{crime.pk}"', text)
 
 
-def test_nothing_is_rendered_for_a_store_without_keys(client: Any, oscar_shop: Shop, db: Any) -> None:
+def test_nothing_is_rendered_for_a_store_without_keys(
+    client: Any, oscar_shop: Shop, db: Any
+) -> None:
     text = page(client, oscar_shop.parents[1].get_absolute_url())
     assert "clerk.js" not in text and 'class="clerk' not in text

@@ -72,7 +72,9 @@ class CategorySerializer(mapping.CategorySerializer):
     """Oscar's public categories (``Category.objects.browsable()``)."""
 
     url = CategoryURLField()
-    parent = ParentIdField()
+    # DRF's Field.parent is the serializer a field is bound to; a declared field of that
+    # name is taken off the class by DRF's metaclass.
+    parent = ParentIdField()  # type: ignore[assignment]
     subcategories = SubcategoriesField()
     image = mapping.ImageURLField()
 
@@ -82,7 +84,8 @@ class CategorySerializer(mapping.CategorySerializer):
 
     @classmethod
     def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
-        return Category.objects.browsable()
+        categories: QuerySet[Any, Any] = Category.objects.browsable()
+        return categories
 
 
 class ProductCategoriesField(mapping.ClerkField):

@@ -68,4 +68,7 @@ class OrderSerializer(mapping.OrderSerializer):
     @classmethod
     def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
         lines = Line.objects.select_related("product").order_by("pk")
-        return Order.objects.prefetch_related(Prefetch("lines", queryset=lines))
+        orders: QuerySet[Any, Any] = Order.objects.prefetch_related(
+            Prefetch("lines", queryset=lines)
+        )
+        return orders

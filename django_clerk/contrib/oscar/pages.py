@@ -24,6 +24,6 @@ class PageSerializer(mapping.PageSerializer):
 
     @classmethod
     def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
-        pages = FlatPage.objects.filter(registration_required=False)
+        pages: QuerySet[Any, Any] = FlatPage._default_manager.filter(registration_required=False)
         site = getattr(settings, "SITE_ID", None)
         return pages.filter(sites__id=site) if site is not None else pages

@@ -91,6 +91,16 @@ class StrategyPricesField(mapping.ClerkField):
         return out
 
 
+VARIANT_ATTRIBUTES = {
+    "ids": "pk",
+    "skus": "sku",
+    "names": "title",
+    "prices": "price",
+    "stocks": "stock",
+}
+"""The default ``variant_<name>`` lists of a parent: ``variant_ids``, ``variant_skus``..."""
+
+
 class StrategyVariantsField(mapping.VariantsField):
     """A parent's public children as ``variant_<name>`` lists: ``price`` and ``stock`` come
     from the strategy, ``sku`` is the chosen stock record's partner SKU (else the UPC),
@@ -99,13 +109,7 @@ class StrategyVariantsField(mapping.VariantsField):
 
     def __init__(self, *, attributes: dict[str, str] | None = None, **kwargs: Any) -> None:
         kwargs["source"] = "*"
-        super().__init__(
-            attributes=attributes
-            or {"ids": "pk", "skus": "sku", "names": "title", "prices": "price",
-                "stocks": "stock"},  # fmt: skip
-            price=None,
-            **kwargs,
-        )
+        super().__init__(attributes=attributes or dict(VARIANT_ATTRIBUTES), price=None, **kwargs)
 
     def reads(self, context: Any) -> None:
         return None  # the strategy needs model instances
@@ -182,7 +186,9 @@ class ProductSerializer(mapping.ProductSerializer):
         ]  # fmt: skip
         modified_field = "date_updated"
         in_stock_filter = (
-            Q(product_class__track_stock=False) | available_stock("") | available_stock("children__")
+            Q(product_class__track_stock=False)
+            | available_stock("")
+            | available_stock("children__")
         )
         # A stock record's save, a child's save or its stock record's, an image and a
         # category link re-push the product (see docs/oscar.md).
@@ -208,7 +214,7 @@ class ProductSerializer(mapping.ProductSerializer):
     @classmethod
     def get_queryset(cls, store: Any) -> QuerySet[Any, Any]:
         public_children = Product.objects.public().prefetch_related("stockrecords").order_by("pk")
-        return (
+        products: QuerySet[Any, Any] = (
             Product.objects.browsable()
             .filter(priced("product") | priced("product__parent"))
             .select_related("product_class")
@@ -221,3 +227,4 @@ class ProductSerializer(mapping.ProductSerializer):
                 ),
             )
         )
+        return products

@@ -69,4 +69,4 @@ def clerk_oscar_tracking(context: template.Context) -> SafeString:
     if added is not None:
         parts.append(tags.clerk_powerstep(context, added))
     parts.append(clerk_oscar_sales_tracking(context))
-    return mark_safe("".join(parts))  # noqa: S308 (each part is a rendered, escaped tag)
+    return mark_safe("".join(parts))  # each part is a rendered, escaped tag
