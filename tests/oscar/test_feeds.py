@@ -14,6 +14,7 @@ from tests.oscarshop.seed import Category, Product, Shop
 
 pytestmark = pytest.mark.django_db
 ENTITIES = ["products", "categories", "orders", "customers", "pages"]
+BIG_PAGES = {"products": 40, "categories": 7, "orders": 20, "customers": 15, "pages": 5}
 LIMITS = {"products": 50, "categories": 3, "orders": 7, "customers": 6, "pages": 2}
 
 
@@ -155,3 +156,21 @@ def test_customers_and_pages(client: Any, oscar_shop: Shop, clerk_store: Any, to
         "title": "Page 0",
         "text": "<p>About us, part 0</p>",
     }
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_a_page_costs_the_same_queries_whatever_its_size(
+    client: Any, oscar_shop: Shop, clerk_store: Any, token: str, entity: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.oscar.crawling import v2_request
+
+    counts = []
+    for limit in (2, BIG_PAGES[entity]):
+        v2_request(client, token, entity, False, limit=limit)  # tokens and stores cached
+        with CaptureQueriesContext(connection) as queries:
+            assert len(v2_request(client, token, entity, False, limit=limit)) == limit
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
