@@ -70,3 +70,17 @@ def test_the_sandbox_shop_passes_the_checks() -> None:
 def test_a_shop_without_oscars_basket_middleware_is_warned(settings: Any) -> None:
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "BasketMiddleware" not in m]
     assert errors_and_warnings() == ["django_clerk.W060"]
+
+
+def test_missing_apps_are_errors(monkeypatch: Any) -> None:
+    from django.apps import apps
+
+    from django_clerk.contrib.oscar import checks as preset_checks
+
+    configs = [c for c in apps.get_app_configs() if c.label not in ("catalogue", "order")]
+    monkeypatch.setattr(preset_checks.apps, "get_app_configs", lambda: configs)
+    monkeypatch.setattr(preset_checks.apps, "is_installed", lambda name: name != "django_clerk")
+    found = preset_checks.check_oscar_preset()
+    assert [message.id for message in found] == ["django_clerk.E060", "django_clerk.E061"]
+    assert "catalogue, order" in found[1].msg
+    assert preset_checks.missing_oscar_apps() == ["catalogue", "order"]

@@ -14,11 +14,11 @@ class OscarPresetConfig(AppConfig):
     verbose_name = "Clerk.io for django-oscar"
 
     def ready(self) -> None:
-        from django_clerk.contrib.oscar import (
-            checks,  # noqa: F401  (registers the system checks)
-            live_updates,
-            storefront_signals,
-        )
+        from django_clerk.contrib.oscar import checks  # registers the system checks
+
+        if checks.missing_oscar_apps():
+            return  # nothing to map: check django_clerk.E061 says what is missing
+        from django_clerk.contrib.oscar import live_updates, storefront_signals
 
         apply_preset()
         live_updates.connect()

@@ -21,6 +21,12 @@ REQUIRED_OSCAR_APPS = ("catalogue", "partner", "order")
 BASKET_MIDDLEWARE = "oscar.apps.basket.middleware.BasketMiddleware"
 
 
+def missing_oscar_apps() -> list[str]:
+    """The labels of the Oscar apps the preset maps that are not installed."""
+    labels = {config.label for config in apps.get_app_configs()}
+    return [label for label in REQUIRED_OSCAR_APPS if label not in labels]
+
+
 @register()
 def check_oscar_preset(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
@@ -31,8 +37,7 @@ def check_oscar_preset(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 id="django_clerk.E060",
             )
         )
-    labels = {config.label for config in apps.get_app_configs()}
-    missing = [label for label in REQUIRED_OSCAR_APPS if label not in labels]
+    missing = missing_oscar_apps()
     if missing:
         messages.append(
             Error(
