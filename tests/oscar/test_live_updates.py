@@ -151,3 +151,17 @@ def test_clerk_sync_pushes_the_whole_shop(
     assert len(clerk_api.data["customers"]) == len(oscar_shop.users)
     assert len(clerk_api.data["pages"]) == len(oscar_shop.pages) - 1
     assert len(clerk_api.data["categories"]) == Category.objects.browsable().count()
+
+
+def test_a_category_link_pushes_the_product(
+    oscar_shop: Shop, clerk_store: Any, clerk_api: Any
+) -> None:
+    from tests.oscarshop.seed import ProductCategory
+
+    book = oscar_shop.standalone[8]
+    crime = oscar_shop.categories["Crime"]
+    ProductCategory.objects.filter(product=book).delete()
+    ProductCategory.objects.create(product=book, category=crime)
+    delivered()
+    ancestors = [c.pk for c in crime.get_ancestors_and_self()]
+    assert clerk_api.data["products"][book.pk]["categories"] == ancestors
