@@ -14,7 +14,7 @@ if (
     importlib.util.find_spec("oscar") is None
     or os.environ.get("DJANGO_SETTINGS_MODULE") != OSCAR_SETTINGS
 ):
-    collect_ignore_glob += ["oscar/*", "oscarshop/*"]
+    collect_ignore_glob += ["oscar", "oscar/*", "oscarshop", "oscarshop/*"]
 
 
 @pytest.fixture(autouse=True, scope="session")
