@@ -84,9 +84,10 @@ def test_a_category_move_pushes_the_tree_around_it_and_its_products(
     clerk_api: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    crime = oscar_shop.categories["Crime"]
+    # Fresh instances: the move changes them, and the seeded ones serve the later tests.
+    crime = Category.objects.get(pk=oscar_shop.categories["Crime"].pk)
     fiction = crime.get_parent()
-    non_fiction = oscar_shop.categories["Non-fiction"]
+    non_fiction = Category.objects.get(pk=oscar_shop.categories["Non-fiction"].pk)
     products = set(crime.product_set.values_list("pk", flat=True))
     assert products
     with django_capture_on_commit_callbacks(execute=True):
