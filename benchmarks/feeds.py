@@ -67,7 +67,7 @@ def prepare(database: str, products: int) -> None:
     if Product.objects.count() != products:
         print(f"  seeding {products} products into {redact(database)} ...", file=sys.stderr)
         call_command("seed_demo", products=products, orders=1000, customers=500, pages=50,
-                     seed=1, reset=True, verbosity=1)  # fmt: skip
+                     seed=1, reset=True, verbosity=1, market_prices=False)  # fmt: skip
     Store.objects.filter(code="default").update(
         public_key=PUBLIC,
         private_key=PRIVATE,

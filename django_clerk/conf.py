@@ -57,6 +57,13 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY_ISO": "",  # Clerk.js globals.currency_iso, e.g. "DKK"
     "CSP_NONCE_ATTRIBUTE": "csp_nonce",  # request attribute / context variable with the nonce
     "JS_VISITOR_FROM_SESSION": True,  # Clerk.js uses the session's visitor id (server calls do)
+    # -- Markets and prices (docs/markets.md) ---------------------------------------
+    "BASE_CURRENCY": "",  # ISO 4217 code the shop's prices are kept in ("": stores don't convert)
+    "CURRENCY_RATES": {},  # {"EUR": "0.134"} per unit of BASE_CURRENCY, or a dotted path to one
+    "CUSTOMER_GROUP": "",  # dotted path: request -> the visitor's customer group id or None
+    "INDIVIDUAL_PRICES": "",  # dotted path: (user, ids, store) -> {id: price}, store's currency
+    "INDIVIDUAL_PRICES_MAX_IDS": 100,  # ids one request to the prices endpoint may ask for
+    "INDIVIDUAL_PRICES_CACHE_SECONDS": 60,  # how long a customer's answered prices are kept
 }
 
 

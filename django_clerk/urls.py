@@ -1,11 +1,13 @@
 """The app's URLs; include them where Clerk's importer should find them, e.g. ``clerk/``."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
 from django_clerk.feeds.urls import feed_urlpatterns, unknown_path_urlpatterns
+from django_clerk.storefront.prices_view import individual_prices
 
 app_name = "django_clerk"
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += feed_urlpatterns()  # product, category, ..., v2/products, ...
+urlpatterns += [path("prices/", individual_prices, name="individual-prices")]
 # Last: any other path under the prefix answers a JSON 404, never Django's HTML page.
 urlpatterns += unknown_path_urlpatterns()

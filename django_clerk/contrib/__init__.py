@@ -1,1 +1,1 @@
-"""Presets that map popular e-commerce frameworks to Clerk.io with no mapping code."""
+"""Presets for Django frameworks."""

@@ -25,6 +25,7 @@ from django_clerk.mapping.fields import (
     TranslatedField,
 )
 from django_clerk.mapping.plans import plan_for
+from django_clerk.mapping.prices import CurrencyField, GroupPricesField, TierPricesField
 from django_clerk.mapping.reads import ManyRead, ReadContext, Reads
 from django_clerk.mapping.registry import (
     clerk_id,
@@ -57,8 +58,10 @@ __all__ = [
     "ClerkDataError",
     "ClerkField",
     "ClerkSerializer",
+    "CurrencyField",
     "CustomerSerializer",
     "ExpressionField",
+    "GroupPricesField",
     "IdField",
     "IdListField",
     "ImageTableField",
@@ -75,6 +78,7 @@ __all__ = [
     "Reads",
     "Rendered",
     "Renderer",
+    "TierPricesField",
     "TimestampField",
     "TranslatedField",
     "TranslationTableField",

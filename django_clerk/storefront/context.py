@@ -16,6 +16,7 @@ from django.template import Context
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import Store, StorefrontSettings
+from django_clerk.storefront.prices import price_context, price_globals
 from django_clerk.stores import store_for_request
 
 REQUEST_ATTRIBUTE = "_clerk_storefront"
@@ -72,15 +73,21 @@ class Storefront:
         if store.collect_emails:
             config["collect_email"] = True
         config["globals"] = self.globals()
+        context = price_context(self.request)
+        if context is not None:
+            config["price_context"] = context
         return config
 
     def globals(self) -> dict[str, Any]:
         options = self.options
         values: dict[str, Any] = {
             "currency_symbol": options.currency_symbol or clerk_settings.CURRENCY_SYMBOL,
-            "currency_iso": options.currency_iso or clerk_settings.CURRENCY_ISO,
+            "currency_iso": options.currency_iso,
             "customer_logged_in": self.user_is_authenticated(),
         }
+        for key, value in price_globals(self.store, self.request).items():
+            values[key] = values.get(key) or value  # the storefront settings win
+        values["currency_iso"] = values["currency_iso"] or clerk_settings.CURRENCY_ISO
         return {key: value for key, value in values.items() if value != ""}
 
     def visitor(self) -> str:

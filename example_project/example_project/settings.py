@@ -161,7 +161,19 @@ CLERK = {
         "customers": "shop.clerk.CustomerSerializer",
         "pages": "shop.clerk.PageSerializer",
     },
+    # Markets: prices are kept in DKK; the euro store ("eu") converts them.
+    "BASE_CURRENCY": "DKK",
+    "CURRENCY_RATES": {"EUR": "0.134"},
+    "CUSTOMER_GROUP": "shop.prices.customer_group",
+    "INDIVIDUAL_PRICES": "shop.prices.individual_prices",
 }
+if os.environ.get("CLERK_EU_PUBLIC_KEY"):  # the euro store's keys
+    CLERK["STORES"] = {
+        "eu": {
+            "PUBLIC_KEY": os.environ["CLERK_EU_PUBLIC_KEY"],
+            "PRIVATE_KEY": os.environ.get("CLERK_EU_PRIVATE_KEY", ""),
+        }
+    }
 
 # The sandbox: without real Clerk keys, ``make demo`` points CLERK_API_URL at the fake.
 SHOP_SANDBOX_JS_URL = sandbox_js_url(CLERK["API_URL"])

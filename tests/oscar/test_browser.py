@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests.oscarshop.seed import Shop
-from tests.storefront.conftest import STUB_DIR, browser  # noqa: F401 (the browser fixture)
+from tests.storefront.conftest import STUB_DIR
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,7 +31,7 @@ class ShopTab:
     browser's requests are answered from another thread, which must not touch the test's
     database): :meth:`visit` renders a page, then the browser loads it."""
 
-    def __init__(self, browser: Any, client: Any) -> None:  # noqa: F811
+    def __init__(self, browser: Any, client: Any) -> None:
         self.client = client
         self.rendered: dict[str, tuple[int, bytes, str]] = {}
         self.page = browser.new_context().new_page()
@@ -59,7 +59,7 @@ class ShopTab:
 
 
 def test_clerk_js_sees_the_product_the_cart_and_the_powerstep(
-    browser: Any,  # noqa: F811
+    browser: Any,
     client: Any,
     settings: Any,
     oscar_shop: Shop,
