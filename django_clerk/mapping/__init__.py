@@ -13,10 +13,10 @@ class ProductSerializer(mapping.ProductSerializer):
                   "created_at"]
 """
 
+from django_clerk.mapping.expressions import ExpressionField
 from django_clerk.mapping.fields import (
     AbsoluteURLField,
     ClerkField,
-    ExpressionField,
     IdField,
     IdListField,
     ImageURLField,
