@@ -5,12 +5,17 @@ BIN := $(VENV)/bin
 MANAGE := cd example_project && ../$(BIN)/python manage.py
 DEMO_PRODUCTS ?= 2000
 FAKE_API_PORT ?= 8765
-# Without real Clerk keys the demo talks to the bundled fake of Clerk's API.
+DEMO_PORT ?= 8000
+SCREENSHOTS_DIR ?= demo-screenshots
+# The shop's absolute URLs (feeds, images sent to Clerk) use the port the demo listens on.
+export SHOP_BASE_URL ?= http://127.0.0.1:$(DEMO_PORT)
+# Without real Clerk keys the demo is a sandbox: the bundled fake of Clerk's API, with the
+# catalogue synced to it and its stand-in for Clerk.js on the pages.
 DEMO_ENV := CLERK_PUBLIC_KEY=$${CLERK_PUBLIC_KEY:-demo-public-key} \
 	CLERK_PRIVATE_KEY=$${CLERK_PRIVATE_KEY:-demo-private-key} \
 	CLERK_API_URL=$${CLERK_API_URL:-http://127.0.0.1:$(FAKE_API_PORT)/v2/}
 
-.PHONY: install demo demo-data _runserver fake-api test test-postgres lint format tox bench-feeds bench-sync bench-storefront bench-token-flood bench-renderers clean
+.PHONY: install demo demo-data _runserver _sandbox-sync demo-screenshots fake-api test test-postgres lint format tox bench-feeds bench-sync bench-storefront bench-token-flood bench-renderers clean
 
 install: $(VENV)/.installed
 
@@ -30,18 +35,27 @@ demo-data: install
 		U.objects.filter(username='admin').exists() or U.objects.create_superuser('admin', 'admin@example.com', 'admin')"
 
 demo: demo-data
-	@echo "Example shop: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/, admin/admin)"
+	@echo "Example shop: http://127.0.0.1:$(DEMO_PORT)/  (admin: http://127.0.0.1:$(DEMO_PORT)/admin/, admin/admin)"
 	@if [ -z "$$CLERK_API_URL" ]; then \
-		echo "Fake Clerk API: http://127.0.0.1:$(FAKE_API_PORT)/v2/ (set CLERK_PUBLIC_KEY, CLERK_PRIVATE_KEY and CLERK_API_URL to use Clerk)"; \
+		echo "Sandbox: fake Clerk API on http://127.0.0.1:$(FAKE_API_PORT)/v2/, what it received on http://127.0.0.1:$(FAKE_API_PORT)/_fake/stores"; \
+		echo "(set CLERK_PUBLIC_KEY, CLERK_PRIVATE_KEY and CLERK_API_URL to use Clerk.io)"; \
 		$(BIN)/python -m django_clerk.testing --port $(FAKE_API_PORT) \
-			--public-key $${CLERK_PUBLIC_KEY:-demo-public-key} \
-			--private-key $${CLERK_PRIVATE_KEY:-demo-private-key} & \
+			--store $${CLERK_PUBLIC_KEY:-demo-public-key}:$${CLERK_PRIVATE_KEY:-demo-private-key} & \
 		trap "kill $$!" EXIT INT TERM; \
-		$(DEMO_ENV) $(MAKE) --no-print-directory _runserver; \
+		$(DEMO_ENV) $(MAKE) --no-print-directory _sandbox-sync _runserver; \
 	else $(MAKE) --no-print-directory _runserver; fi
 
+# Wait for the fake, then send it the whole catalogue, the orders and the pages.
+_sandbox-sync:
+	cd example_project && ../$(BIN)/python -m sandbox.wait http://127.0.0.1:$(FAKE_API_PORT)/_fake/stores
+	$(MANAGE) clerk_sync --no-progress
+
 _runserver:
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(DEMO_PORT)
+
+# The sandbox demo on free ports with a small catalogue, photographed in headless Chromium.
+demo-screenshots: install
+	cd example_project && ../$(BIN)/python -m sandbox.screenshots --out ../$(SCREENSHOTS_DIR)
 
 fake-api: install
 	$(BIN)/python -m django_clerk.testing --port $(FAKE_API_PORT)

@@ -27,6 +27,7 @@
 ``django_clerk.E019``     ``CLERK["TOKEN_VERIFY_LOCK_DIR"]`` is not a directory path
 ``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
 ``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
+``django_clerk.E050-W059`` markets and prices: see :mod:`django_clerk.mapping.currency_checks`
 ========================  ==============================================================
 """
 
@@ -47,6 +48,7 @@ from django_clerk import ENTITIES
 from django_clerk.conf import DEFAULTS, clerk_settings
 from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
 from django_clerk.feeds import url_checks  # noqa: F401 (registers)
+from django_clerk.mapping import currency_checks  # noqa: F401 (registers)
 from django_clerk.mapping.plans import plan_for
 from django_clerk.mapping.registry import configured_sources, get_serializers
 from django_clerk.mapping.serializers import BASES, ClerkSerializer
@@ -66,12 +68,14 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "STORE_CACHE_SECONDS": (0, 3600),
     "FEED_CURSOR_IDLE_SECONDS": (60, 7 * 86400),
     "SYNC_BATCH_SIZE": (1, 1000),
+    "INDIVIDUAL_PRICES_MAX_IDS": (1, 1000),
+    "INDIVIDUAL_PRICES_CACHE_SECONDS": (0, 86400),
     "FEED_WIPE_GUARD_MIN_ITEMS": (0, 10**9),
 }
 #: Numeric settings that may also be ``None`` (``FEED_WIPE_GUARD_SHARE``: ``0``/``None`` turn
 #: the wipe guard off; ``1`` would refuse nothing).
 OPTIONAL_RANGES: dict[str, tuple[float, float]] = {"FEED_WIPE_GUARD_SHARE": (0, 1)}
-STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY"}
+STORE_KEYS = {"PUBLIC_KEY", "PRIVATE_KEY", "CURRENCY", "CLERK_JS_SLUG"}
 URL_SAFE_PREFIX = re.compile(r"[A-Za-z0-9._~-]{1,64}")
 #: Text an integer or UUID key can begin with: a prefix made only of it could be taken for
 #: the start of another source's key ("cafe" of "cafe1234-...").
@@ -336,7 +340,8 @@ def _check_stores(stores: Any) -> list[CheckMessage]:
         if not isinstance(keys, dict) or set(keys) - STORE_KEYS:
             errors.append(
                 Error(
-                    f"CLERK['STORES'][{code!r}] must be a dict with PUBLIC_KEY and/or PRIVATE_KEY.",
+                    f"CLERK['STORES'][{code!r}] must be a dict with PUBLIC_KEY, PRIVATE_KEY "
+                    "and/or CURRENCY.",
                     id="django_clerk.E010",
                 )
             )

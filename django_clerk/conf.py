@@ -65,6 +65,17 @@ DEFAULTS: dict[str, Any] = {
     "FORGET_ON_USER_DELETE": False,  # deleting a user asks Clerk to forget their e-mail
     "EMAIL_RECOMMENDATIONS_TIMEOUT": 2.0,  # seconds an e-mail waits for Clerk at most
     "EMAIL_LINK_PARAMETERS": {"utm_source": "clerk", "utm_medium": "email"},  # on e-mail links
+    # -- Markets and prices (docs/markets.md) ---------------------------------------
+    "BASE_CURRENCY": "",  # ISO 4217 code the shop's prices are kept in ("": stores don't convert)
+    "CURRENCY_RATES": {},  # {"EUR": "0.134"} per unit of BASE_CURRENCY, or a dotted path to one
+    "CUSTOMER_GROUP": "",  # dotted path: request -> the visitor's customer group id or None
+    "INDIVIDUAL_PRICES": "",  # dotted path: (user, ids, store) -> {id: price}, store's currency
+    "INDIVIDUAL_PRICES_MAX_IDS": 100,  # ids one request to the prices endpoint may ask for
+    "INDIVIDUAL_PRICES_CACHE_SECONDS": 60,  # how long a customer's answered prices are kept
+    # -- Search and storefront parity (django_clerk.search) ------------------------
+    "SEARCH": {},  # search page, live search and server-side search options (docs/search.md)
+    "ADD_TO_CART_URL": "",  # a path (may hold "{id}") or URL name Clerk designs add to cart with
+    "POWERSTEP_URL": "",  # a path or URL name: where add-to-cart leads when the powerstep is on
 }
 
 

@@ -3,6 +3,8 @@
 from django.urls import URLPattern, URLResolver, path
 
 from django_clerk.feeds.urls import feed_urlpatterns, unknown_path_urlpatterns
+from django_clerk.search.api_urls import search_api_urlpatterns
+from django_clerk.storefront.prices_view import individual_prices
 from django_clerk.views.unsubscribe import ClerkUnsubscribeView, unsubscribe_link
 
 app_name = "django_clerk"
@@ -12,5 +14,7 @@ urlpatterns += [
     path("unsubscribe/<str:token>/", unsubscribe_link, name="unsubscribe-link"),
     path("subscriber/unsubscribe", ClerkUnsubscribeView.as_view(), name="subscriber-unsubscribe"),
 ]
+urlpatterns += [path("prices/", individual_prices, name="individual-prices")]
+urlpatterns += search_api_urlpatterns()  # api/search/, api/recommendations/<logic>/, ...
 # Last: any other path under the prefix answers a JSON 404, never Django's HTML page.
 urlpatterns += unknown_path_urlpatterns()

@@ -1,7 +1,30 @@
+import importlib.util
+import os
+
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+
+from tests.chromium import browser  # noqa: E402, F401  (the session's headless Chromium)
+
+collect_ignore_glob = []
+WAGTAIL_SETTINGS = "tests.wagtailshop.settings"
+# The Wagtail tests run only with Wagtail installed and its site's settings
+# (pytest --ds tests.wagtailshop.settings tests/wagtail); the default suite never collects them.
+if (
+    importlib.util.find_spec("wagtail") is None
+    or os.environ.get("DJANGO_SETTINGS_MODULE") != WAGTAIL_SETTINGS
+):
+    collect_ignore_glob.append("wagtail")
+OSCAR_SETTINGS = "tests.oscarshop.settings"
+# The django-oscar preset's tests run only with django-oscar installed and the sandbox Oscar
+# shop's settings (`pytest tests/oscar --ds tests.oscarshop.settings`, or `tox -e oscar`).
+if (
+    importlib.util.find_spec("oscar") is None
+    or os.environ.get("DJANGO_SETTINGS_MODULE") != OSCAR_SETTINGS
+):
+    collect_ignore_glob += ["oscar", "oscar/*", "oscarshop", "oscarshop/*"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -38,7 +38,8 @@ class StoreForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable
     class Meta:
         model = Store
         fields = [
-            "name", "code", "is_active", "language", "base_url", "public_key", "private_key",
+            "name", "code", "is_active", "language", "currency", "base_url", "public_key",
+            "private_key",
             "realtime_updates", "include_out_of_stock", "collect_emails", "sync_orders",
             "sync_customers", "sync_pages", "legacy_auth",
         ]  # fmt: skip
@@ -74,7 +75,7 @@ class StoreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptab
     prepopulated_fields = {"code": ("name",)}
     actions = ["verify_keys"]
     fieldsets = (
-        (None, {"fields": ("name", "code", "is_active", "language", "base_url")}),
+        (None, {"fields": ("name", "code", "is_active", "language", "currency", "base_url")}),
         (
             _("Keys"),
             {

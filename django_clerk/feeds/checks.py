@@ -6,18 +6,24 @@
 ``django_clerk.W020``     ``CLERK["FEED_ALLOW_HTTP"]`` is on while ``DEBUG`` is off
 ``django_clerk.W022``     the wipe guard refuses a feed (per store and entity): accept the
                           new size in the admin or ``clerk_sync --release-feed-guard``
+``django_clerk.W023``     ``JSONErrorsMiddleware`` is missing from ``MIDDLEWARE`` or comes
+                          after ``CommonMiddleware``: a request refused by middleware (a
+                          disallowed ``Host``) gets Django's HTML page, which Clerk's
+                          importer cannot read
 ========================  ==============================================================
 
-W022 reads the feed crawls; without a database (or before ``migrate``) it says nothing.
+W022 reads the feed crawls when the databases are named (``manage.py check --database
+default``, ``migrate``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from django_clerk.conf import clerk_settings
 
@@ -44,6 +50,7 @@ def check_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="django_clerk.E021",
             )
         )
+    messages.extend(check_errors_middleware(list(getattr(settings, "MIDDLEWARE", None) or [])))
     if clerk_settings.FEED_ALLOW_HTTP and not settings.DEBUG:
         messages.append(
             Warning(
@@ -57,19 +64,26 @@ def check_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-@register("django_clerk")
-def check_refused_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """W022: feeds the wipe guard refuses until an admin accepts their new size."""
+@register("django_clerk", Tags.database)
+def check_refused_feeds(
+    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W022: feeds the wipe guard refuses until an admin accepts their new size. A check of
+    the database's state: it runs when the databases are named (``manage.py check
+    --database default``, ``migrate``)."""
     from django_clerk.models import FeedCrawl
 
-    try:
-        refused = list(
-            FeedCrawl.objects.filter(refused=True, released_at=None)
-            .order_by("store__code", "entity", "protocol")
-            .values_list("store__code", "entity", "protocol", "items", "baseline")
-        )
-    except Exception:  # no database, no table yet (before migrate), no access (tests)
-        return []
+    refused: list[tuple[Any, ...]] = []
+    for alias in databases or ():
+        try:
+            refused += (
+                FeedCrawl.objects.using(alias)
+                .filter(refused=True, released_at=None)
+                .order_by("store__code", "entity", "protocol")
+                .values_list("store__code", "entity", "protocol", "items", "baseline")
+            )
+        except Exception:  # no table yet (before migrate), no access
+            continue
     if not refused:
         return []
     feeds = ", ".join(
@@ -84,5 +98,28 @@ def check_refused_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             "crawls, 'Accept the new size') or with manage.py clerk_sync --release-feed-guard; "
             "otherwise fix what emptied the feed.",
             id="django_clerk.W022",
+        )
+    ]
+
+
+ERRORS_MIDDLEWARE = "django_clerk.middleware.JSONErrorsMiddleware"
+COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
+
+
+def check_errors_middleware(middleware: list[str]) -> list[CheckMessage]:
+    """W023: the JSON errors middleware is missing, or after ``CommonMiddleware`` (whose
+    ``Host`` check would then answer in HTML)."""
+    if ERRORS_MIDDLEWARE in middleware and (
+        COMMON_MIDDLEWARE not in middleware
+        or middleware.index(ERRORS_MIDDLEWARE) < middleware.index(COMMON_MIDDLEWARE)
+    ):
+        return []
+    return [
+        Warning(
+            f"{ERRORS_MIDDLEWARE!r} is not in MIDDLEWARE before {COMMON_MIDDLEWARE!r}: a "
+            "request to the feeds that middleware refuses (a Host not in ALLOWED_HOSTS) is "
+            "answered with Django's HTML error page, which Clerk's importer cannot read.",
+            hint=f"Put {ERRORS_MIDDLEWARE!r} first in MIDDLEWARE.",
+            id="django_clerk.W023",
         )
     ]

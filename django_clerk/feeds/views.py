@@ -49,6 +49,18 @@ def narrows(serializer: Any, parameter: str) -> bool:
     return bool(getattr(serializer.Meta, FILTER_FIELDS[parameter], None))
 
 
+def keep_content_type(response: Response) -> None:
+    """Give an empty body its ``Content-Type`` back: DRF drops it when the renderer returns
+    nothing (the empty last page of an NDJSON feed), and an importer then cannot tell it
+    from an error."""
+    renderer = getattr(response, "accepted_renderer", None)
+    if "Content-Type" in response or renderer is None:
+        return
+    charset = getattr(renderer, "charset", None)
+    media_type = renderer.media_type
+    response["Content-Type"] = f"{media_type}; charset={charset}" if charset else media_type
+
+
 class HasStore(BasePermission):
     """Authenticated: one of the feed authentication classes found the store."""
 
@@ -87,6 +99,12 @@ class FeedAPIView(APIView):
         ):
             raise exceptions.MethodNotAllowed(request.method)
         super().perform_authentication(request)
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            response.add_post_render_callback(keep_content_type)
+        return response
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return exception_handler

@@ -13,10 +13,10 @@ class ProductSerializer(mapping.ProductSerializer):
                   "created_at"]
 """
 
+from django_clerk.mapping.expressions import ExpressionField
 from django_clerk.mapping.fields import (
     AbsoluteURLField,
     ClerkField,
-    ExpressionField,
     IdField,
     IdListField,
     ImageURLField,
@@ -25,6 +25,7 @@ from django_clerk.mapping.fields import (
     TranslatedField,
 )
 from django_clerk.mapping.plans import plan_for
+from django_clerk.mapping.prices import CurrencyField, GroupPricesField, TierPricesField
 from django_clerk.mapping.reads import ManyRead, ReadContext, Reads
 from django_clerk.mapping.registry import (
     clerk_id,
@@ -58,8 +59,10 @@ __all__ = [
     "ClerkDataError",
     "ClerkField",
     "ClerkSerializer",
+    "CurrencyField",
     "CustomerSerializer",
     "ExpressionField",
+    "GroupPricesField",
     "IdField",
     "IdListField",
     "ImageTableField",
@@ -76,6 +79,7 @@ __all__ = [
     "Reads",
     "Rendered",
     "Renderer",
+    "TierPricesField",
     "TimestampField",
     "TranslatedField",
     "TranslationTableField",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django_clerk.mapping.currency import Money, field_money
 from django_clerk.mapping.fields import ClerkField, related_objects, resolve
 from django_clerk.mapping.reads import ReadContext, Reads, read_many, value_reader
 from django_clerk.mapping.values import clerk_value
@@ -20,23 +21,24 @@ from django_clerk.mapping.values import clerk_value
 PRICE_PAIR = frozenset({"price", "price_excl_tax"})
 
 
-def excl_tax(price: float, tax_rate: float) -> float:
-    return round(price / (1 + tax_rate), 2)
+def excl_tax(price: float, tax_rate: float, places: int = 2) -> float:
+    return round(price / (1 + tax_rate), places)
 
 
-def incl_tax(price: float, tax_rate: float) -> float:
-    return round(price * (1 + tax_rate), 2)
+def incl_tax(price: float, tax_rate: float, places: int = 2) -> float:
+    return round(price * (1 + tax_rate), places)
 
 
 def price_pair(
-    name: str, amount: float, rate: float | None, includes_tax: bool
+    name: str, amount: float, rate: float | None, includes_tax: bool, places: int = 2
 ) -> dict[str, float]:
-    """``{name: gross, name_excl_tax: net}`` from one amount (no net without a rate)."""
+    """``{name: gross, name_excl_tax: net}`` from one amount (no net without a rate),
+    rounded to ``places`` (the currency's minor units)."""
     if rate is None:
-        return {name: round(amount, 2)}
+        return {name: round(amount, places)}
     if includes_tax:
-        return {name: round(amount, 2), f"{name}_excl_tax": excl_tax(amount, rate)}
-    return {name: incl_tax(amount, rate), f"{name}_excl_tax": round(amount, 2)}
+        return {name: round(amount, places), f"{name}_excl_tax": excl_tax(amount, rate, places)}
+    return {name: incl_tax(amount, rate, places), f"{name}_excl_tax": round(amount, places)}
 
 
 def amount(raw: Any, minor_units: int) -> float:
@@ -45,6 +47,37 @@ def amount(raw: Any, minor_units: int) -> float:
     if minor_units == 1:
         return float(raw)
     return round(float(Decimal(raw) / minor_units), 2)
+
+
+def variant_amount(money: Money, raw: Any, minor: int) -> float:
+    """A variant's price for the cheapest-price pick: converted when the store converts."""
+    return money.amount(raw, minor) if money.converts else amount(raw, minor)
+
+
+def resolve_amount(instance: Any, attr: str | dict[str, str]) -> Any:
+    """The amount at ``attr``, or for a dict of ISO code to attribute, ``{code: amount}``
+    (``None`` when every one is missing)."""
+    if isinstance(attr, str):
+        return resolve(instance, attr)
+    found = {code: resolve(instance, path) for code, path in attr.items()}
+    return found if any(v is not None for v in found.values()) else None
+
+
+def amount_reader(model: Any, attr: str | dict[str, str]) -> tuple[list[str], Any] | None:
+    """Columns and reader of :func:`resolve_amount` on a row."""
+    if isinstance(attr, str):
+        return value_reader(model, attr)
+    readers = {code: value_reader(model, path) for code, path in attr.items()}
+    if any(found is None for found in readers.values()):
+        return None
+    columns = [c for found in readers.values() if found for c in found[0]]
+    each = [(code, found[1]) for code, found in readers.items() if found]
+
+    def read(row: dict[str, Any]) -> Any:
+        values = {code: reader(row) for code, reader in each}
+        return values if any(v is not None for v in values.values()) else None
+
+    return list(dict.fromkeys(columns)), read
 
 
 def rate_reads(model: Any, tax_rate: Any) -> tuple[list[str], Any] | None:
@@ -61,6 +94,12 @@ class PricesField(ClerkField):
     ``prices = PricesField(price="price", list_price="list_price", tax_rate="tax_rate")``;
     ``includes_tax=False`` when the shop stores net prices. ``tax_rate`` may also be a number.
     ``minor_units=100`` when prices are stored as integer cents (``price="price_cents"``).
+
+    Prices are sent in the store's currency (``Store.currency``), rounded to its minor units:
+    a price attribute is in ``CLERK["BASE_CURRENCY"]`` and converted with
+    ``CLERK["CURRENCY_RATES"]``; a dict of ISO code to attribute
+    (``price={"DKK": "price_dkk", "EUR": "price_eur"}``) gives the shop's own price of the
+    store's currency, and converts the base currency's for the others.
     """
 
     clean_output = True
@@ -70,8 +109,8 @@ class PricesField(ClerkField):
     def __init__(
         self,
         *,
-        price: str = "price",
-        list_price: str | None = "list_price",
+        price: str | dict[str, str] = "price",
+        list_price: str | dict[str, str] | None = "list_price",
         tax_rate: str | float | Decimal | None = "tax_rate",
         includes_tax: bool = True,
         minor_units: int = 1,
@@ -90,18 +129,28 @@ class PricesField(ClerkField):
             keys += ["list_price", "list_price_excl_tax", "on_sale"]
         return keys
 
+    def needs_rate(self, currency: str) -> bool:
+        """Whether prices in ``currency`` are converted (an amount without an attribute of
+        its own for ``currency``)."""
+        attrs = [self.price_attr, self.list_price_attr]
+        return any(
+            attr is not None and not (isinstance(attr, dict) and currency in attr) for attr in attrs
+        )
+
     def get_attribute(self, instance: Any) -> dict[str, Any]:
         rate = self.tax_rate
         return {
-            "price": resolve(instance, self.price_attr),
-            "list_price": resolve(instance, self.list_price_attr) if self.list_price_attr else None,
+            "price": resolve_amount(instance, self.price_attr),
+            "list_price": (
+                resolve_amount(instance, self.list_price_attr) if self.list_price_attr else None
+            ),
             "tax_rate": resolve(instance, rate) if isinstance(rate, str) else rate,
         }
 
     def reads(self, context: ReadContext) -> Reads | None:
         model = context.model
-        price = value_reader(model, self.price_attr)
-        listed = value_reader(model, self.list_price_attr) if self.list_price_attr else ([], None)
+        price = amount_reader(model, self.price_attr)
+        listed = amount_reader(model, self.list_price_attr) if self.list_price_attr else ([], None)
         rate = rate_reads(model, self.tax_rate)
         if price is None or listed is None or rate is None:
             return None
@@ -120,10 +169,13 @@ class PricesField(ClerkField):
         rate = value["tax_rate"]
         rate = None if rate is None else float(rate)
         out: dict[str, Any] = {}
+        money = field_money(self)
+        places = money.places
         for name in ("price", "list_price"):
             raw = value[name]
             if raw is not None:
-                out.update(price_pair(name, amount(raw, self.minor_units), rate, self.includes_tax))
+                converted = money.amount(raw, self.minor_units)
+                out.update(price_pair(name, converted, rate, self.includes_tax, places))
         if rate is not None:
             out["tax_rate"] = rate
         if "list_price" in out:
@@ -211,21 +263,27 @@ class VariantsField(ClerkField):
         if not variants:
             return {}
         out: dict[str, Any] = {}
+        money = field_money(self)
+        minor = self.minor_units
         price_index = self.columns.index(self.price_attr) if self.price_attr else -1
+        convert = money.converts or minor != 1
         for key, i in self.lists:
-            if i == price_index and self.minor_units != 1:
-                out[key] = [amount(v[i], self.minor_units) for v in variants if v[i] is not None]
+            if i == price_index and convert:
+                out[key] = [money.amount(v[i], minor) for v in variants if v[i] is not None]
             else:
                 out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
         if self.price_attr:
             i = price_index
-            prices = [amount(v[i], self.minor_units) for v in variants if v[i] is not None]
+            prices = [variant_amount(money, v[i], minor) for v in variants if v[i] is not None]
             if prices:
                 rate = None if rate is None else float(rate)
                 if self.override_price:
                     out["price_excl_tax"] = None  # removed, unless this rate gives one
-                out.update(price_pair("price", min(prices), rate, self.includes_tax))
+                out.update(price_pair("price", min(prices), rate, self.includes_tax, money.places))
         return out
+
+    def needs_rate(self, currency: str) -> bool:
+        return bool(self.price_attr)
 
 
 class OrderLinesField(ClerkField):
@@ -235,6 +293,10 @@ class OrderLinesField(ClerkField):
     price="unit_price")``; ``price`` is the unit price (``minor_units=100`` when it is stored
     as integer cents). One query per page reads the lines from rows; from instances, the
     relation is prefetched.
+
+    Prices are sent in the store's currency: ``currency="currency"`` names the order's own
+    currency (an attribute of the order) when orders are kept in the currency they were
+    placed in; they are then converted from it (else from ``CLERK["BASE_CURRENCY"]``).
     """
 
     clean_output = True
@@ -246,18 +308,25 @@ class OrderLinesField(ClerkField):
         quantity: str = "quantity",
         price: str = "price",
         minor_units: int = 1,
+        currency: str | None = None,
         **kwargs: Any,
     ) -> None:
         self.product_attr, self.quantity_attr, self.price_attr = product, quantity, price
         self.minor_units = minor_units
+        self.currency = currency
         super().__init__(**kwargs)
 
+    def needs_rate(self, currency: str) -> bool:
+        return True
+
     def get_attribute(self, instance: Any) -> list[dict[str, Any]]:
+        currency = resolve(instance, self.currency) if self.currency else None
         return [
             {
                 "product": resolve(line, self.product_attr),
                 "quantity": resolve(line, self.quantity_attr),
                 "price": resolve(line, self.price_attr),
+                "currency": currency,
             }
             for line in related_objects(super().get_attribute(instance))
         ]
@@ -266,24 +335,27 @@ class OrderLinesField(ClerkField):
         attrs = list(self.source_attrs or [])
         names = [self.product_attr, self.quantity_attr, self.price_attr]
         many = read_many(context.model, attrs[0], names) if len(attrs) == 1 else None
-        if many is None:
+        currency = value_reader(context.model, self.currency) if self.currency else ([], None)
+        if many is None or currency is None:
             return None
-        key = many.key
+        key, read_currency = many.key, currency[1]
 
         def read(row: dict[str, Any]) -> list[dict[str, Any]]:
+            code = read_currency(row) if read_currency is not None else None
             return [
-                {"product": product, "quantity": quantity, "price": price}
+                {"product": product, "quantity": quantity, "price": price, "currency": code}
                 for product, quantity, price in row[key]
             ]
 
-        return Reads(read, many=[many])
+        return Reads(read, currency[0], many=[many])
 
     def to_representation(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        money, minor = field_money(self), self.minor_units
         return [
             {
                 "id": clerk_value(line["product"]),
                 "quantity": int(line["quantity"]),
-                "price": round(amount(line["price"], self.minor_units), 2),
+                "price": money.amount(line["price"], minor, line.get("currency")),
             }
             for line in value
         ]

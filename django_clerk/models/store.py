@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,16 @@ class Store(models.Model):
             "Empty: CLERK['BASE_URL'], then the current Site's domain."
         ),
     )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code such as DKK or EUR."))],
+        help_text=_(
+            "ISO 4217 code of the prices this store sends, e.g. EUR. Empty: "
+            "CLERK['BASE_CURRENCY'], the currency the shop keeps its prices in."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     # Data sync options, as in Clerk's official extensions.
@@ -202,6 +213,13 @@ class Store(models.Model):
     # -- rendering context -------------------------------------------------------------
     def get_language(self) -> str:
         return self.language or settings.LANGUAGE_CODE
+
+    def get_currency(self) -> str:
+        """The ISO 4217 code of this store's prices: ``CLERK['STORES'][code]['CURRENCY']``,
+        then the stored currency, then ``CLERK['BASE_CURRENCY']`` ("" when none is set)."""
+        configured = (clerk_settings.STORES or {}).get(self.code) or {}
+        found = configured.get("CURRENCY") or self.currency or clerk_settings.BASE_CURRENCY
+        return str(found or "").upper()
 
     def get_base_url(self) -> str:
         """The absolute base URL (with a trailing slash) that url and image values use."""

@@ -90,3 +90,14 @@ def _request_in_templates() -> bool:
         REQUEST_PROCESSOR in (engine.get("OPTIONS") or {}).get("context_processors", [])
         for engine in engines
     )
+
+
+@register("django_clerk")
+def check_search_and_csp(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``django_clerk.W110``-``W116``: the Content-Security-Policy against Clerk's hosts, and
+    the search and storefront parity settings (:mod:`django_clerk.search`)."""
+    if not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []
+    from django_clerk.search.storefront_checks import search_warnings
+
+    return search_warnings()

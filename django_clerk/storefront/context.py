@@ -16,6 +16,7 @@ from django.template import Context
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import Store, StorefrontSettings
+from django_clerk.storefront.prices import price_context, price_globals
 from django_clerk.stores import store_for_request
 
 REQUEST_ATTRIBUTE = "_clerk_storefront"
@@ -72,16 +73,35 @@ class Storefront:
         if store.collect_emails:
             config["collect_email"] = True
         config["globals"] = self.globals()
+        context = price_context(self.request)
+        if context is not None:
+            config["price_context"] = context
         return config
 
     def globals(self) -> dict[str, Any]:
         options = self.options
         values: dict[str, Any] = {
             "currency_symbol": options.currency_symbol or clerk_settings.CURRENCY_SYMBOL,
-            "currency_iso": options.currency_iso or clerk_settings.CURRENCY_ISO,
+            "currency_iso": options.currency_iso,
             "customer_logged_in": self.user_is_authenticated(),
         }
+        for key, value in price_globals(self.store, self.request).items():
+            values[key] = values.get(key) or value  # the storefront settings win
+        values["currency_iso"] = values["currency_iso"] or clerk_settings.CURRENCY_ISO
+        values.update(self.add_to_cart_globals())
         return {key: value for key, value in values.items() if value != ""}
+
+    def add_to_cart_globals(self) -> dict[str, Any]:
+        """``add_to_cart_url`` and the CSRF token for add-to-cart inside Clerk's designs."""
+        from django_clerk.search.cart import add_to_cart_globals
+
+        return add_to_cart_globals(self.request)
+
+    def clerk_js_url(self) -> str:
+        """``CLERK["CLERK_JS_URL"]`` for this store (``{slug}``: its custom.clerk.io build)."""
+        from django_clerk.search.clerk_js_build import clerk_js_url
+
+        return clerk_js_url(self.store)
 
     def visitor(self) -> str:
         """Clerk.js' ``visitor``: "" (Clerk.js' cookieless default) until the visitor consents

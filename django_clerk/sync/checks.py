@@ -14,15 +14,17 @@
                           (``AuthenticationError``): fix the keys; they are then delivered
 ========================  ==============================================================
 
-W031 and W032 read the outbox; without a database (or before ``migrate``) they say nothing.
+W031 and W032 read the outbox when the databases are named (``manage.py check --database
+default``, ``migrate``); before ``migrate`` they say nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 
@@ -129,26 +131,38 @@ AUTHENTICATION_PREFIX = "[AuthenticationError]"
 """How the reason of a change held by refused keys starts (``str()`` of the client's error)."""
 
 
-@register("django_clerk")
-def check_outbox(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """W031 for failed changes, W032 for changes held by a store's refused keys."""
-    try:
-        failed = list(
-            PendingChange.objects.filter(state=PendingChange.State.FAILED)
-            .values_list("store__code", "entity")
-            .annotate(count=Count("pk"))
-            .order_by("store__code", "entity")
-        )
-        held = list(
-            PendingChange.objects.filter(
-                state=PendingChange.State.PENDING, last_error__startswith=AUTHENTICATION_PREFIX
+@register("django_clerk", Tags.database)
+def check_outbox(
+    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W031 for failed changes, W032 for changes held by a store's refused keys.
+
+    A check of the database's state: it runs when the databases are named (``manage.py
+    check --database default``, ``migrate``), as Django's own database checks, so other
+    commands never query for it."""
+    failed: list[tuple[Any, ...]] = []
+    held: list[tuple[Any, ...]] = []
+    for alias in databases or ():
+        try:
+            failed += (
+                PendingChange.objects.using(alias)
+                .filter(state=PendingChange.State.FAILED)
+                .values_list("store__code", "entity")
+                .annotate(count=Count("pk"))
+                .order_by("store__code", "entity")
             )
-            .values_list("store__code")
-            .annotate(count=Count("pk"))
-            .order_by("store__code")
-        )
-    except Exception:  # no database, no table yet (before migrate), no access (tests)
-        return []
+            held += (
+                PendingChange.objects.using(alias)
+                .filter(
+                    state=PendingChange.State.PENDING,
+                    last_error__startswith=AUTHENTICATION_PREFIX,
+                )
+                .values_list("store__code")
+                .annotate(count=Count("pk"))
+                .order_by("store__code")
+            )
+        except Exception:  # no table yet (before migrate), no access
+            continue
     messages: list[CheckMessage] = []
     if failed:
         counts = ", ".join(f"{code or '?'}/{entity}: {count}" for code, entity, count in failed)

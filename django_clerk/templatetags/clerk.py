@@ -14,8 +14,9 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from django_clerk.conf import clerk_settings
 from django_clerk.mapping.registry import instance_clerk_id
+from django_clerk.search import placements as search_placements
+from django_clerk.search.chat import chat_metadata
 from django_clerk.storefront import placements as build
 from django_clerk.storefront.context import Storefront, csp_nonce, storefront_for
 from django_clerk.storefront.escaping import clerk_call, script_json
@@ -57,7 +58,7 @@ def clerk_js(context: template.Context) -> SafeString:
     return render_to_string(
         "django_clerk/clerk_js.html",
         {
-            "js_url": script_json(clerk_settings.CLERK_JS_URL),
+            "js_url": script_json(storefront.clerk_js_url()),
             "calls": calls,
             "nonce": nonce,
             "nonce_json": script_json(nonce),
@@ -126,29 +127,67 @@ def clerk_cart_placement(context: template.Context, products: Any, **data: Any) 
 
 
 @register.simple_tag(takes_context=True)
-def clerk_live_search(context: template.Context, selector: str | None = None) -> SafeString:
-    """Live search on the input matched by ``selector`` (default: the store's setting)."""
+def clerk_live_search(
+    context: template.Context, selector: str | None = None, **options: Any
+) -> SafeString:
+    """Live search on the input matched by ``selector`` (default: the store's setting);
+    options: limit, suggestions, categories, pages, positioning, include_categories,
+    pages_type, form_selector and search_url (see docs/search.md)."""
     storefront = _active(context)
-    placement = build.live_search(storefront, selector) if storefront else None
-    return _placements([placement]) if placement else NOTHING
+    found = search_placements.live_search(storefront, selector, **options) if storefront else None
+    if found is None:
+        return NOTHING
+    html = _placements([found.placement])
+    if found.form_selector and found.search_url:
+        html += render_to_string(
+            "django_clerk/search/live_search_form.html",
+            {
+                "nonce": csp_nonce(context),
+                "selector_json": script_json(found.form_selector),
+                "url_json": script_json(found.search_url),
+            },
+        )
+    return SafeString(html)
 
 
 @register.simple_tag(takes_context=True)
 def clerk_search_page(context: template.Context, query: str, **data: Any) -> SafeString:
-    """The search page placement with its facets and results targets."""
+    """The search page placement with its facets and results targets; options: facet_
+    attributes, facet_titles, facet_multiselect, facet_design, facets_in_url,
+    include_categories, categories, pages, pages_type, no_results_text, load_more_text
+    (see docs/search.md); any other keyword becomes a ``data-*`` attribute."""
     storefront = _active(context)
-    placement = build.search_page(storefront, query, **data) if storefront else None
-    if placement is None:
+    page = search_placements.search_page(storefront, query, **data) if storefront else None
+    if page is None:
         return NOTHING
+    placement = page.placement
+    with_texts = page.no_results_text or page.load_more_text
     return render_to_string(
-        "django_clerk/search_page.html",
+        "django_clerk/search/search_page.html" if with_texts else "django_clerk/search_page.html",
         {
             "placement": placement,
             "has_facets": "facets_target" in placement.data,
             "filters_id": build.SEARCH_FILTERS_ID,
             "results_id": build.SEARCH_RESULTS_ID,
+            "no_results_text": page.no_results_text,
+            "load_more_text": page.load_more_text,
+            "after_render": search_placements.AFTER_RENDER,
+            "search_id_json": script_json(build.SEARCH_ID),
+            "nonce": csp_nonce(context),
         },
     )
+
+
+@register.simple_tag(takes_context=True)
+def clerk_chat(
+    context: template.Context, product: Any = None, category: Any = None, page: Any = None
+) -> SafeString:
+    """``Clerk('chat', 'metadata', {...})``: what Clerk Chat should know about this page."""
+    storefront = _active(context)
+    if storefront is None:
+        return NOTHING
+    metadata = chat_metadata(storefront.request, product=product, category=category, page=page)
+    return _script(context, [clerk_call("chat", "metadata", metadata)])
 
 
 @register.simple_tag(takes_context=True)

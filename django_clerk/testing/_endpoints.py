@@ -1,9 +1,9 @@
 """The endpoints of :class:`~django_clerk.testing.fake_api.FakeClerkAPI`.
 
 Each handler takes the fake (its lock held by the caller) and the merged request parameters
-and returns ``(http_status, payload)``. Answers are deterministic: recommendations are the
-catalogue's ids in ascending order, minus the products asked about; searches are
-case-insensitive substring matches on ``name`` (``title`` for pages).
+and returns ``(http_status, payload)``. Every store (public ``key``) has data of its own.
+Recommendations and searches are answered from the store's data by the deterministic rules
+of :mod:`django_clerk.testing.answers`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django_clerk import ENTITIES
+from django_clerk.testing import answers
 from django_clerk.testing._privacy_endpoints import FORGET_PATH, forget
+from django_clerk.testing.answers import ParamError as _ParamError
 
 if TYPE_CHECKING:
     from django_clerk.testing.fake_api import FakeClerkAPI
@@ -30,10 +32,6 @@ STATUS_FOR_TYPE = {
 }
 OK: dict[str, Any] = {"status": "ok"}
 LOG_PATHS = ("log/sale", "log/click", "log/basket/set", "log/debug")
-
-
-class _ParamError(ValueError):
-    pass
 
 
 @dataclass
@@ -134,13 +132,13 @@ def _data(fake: FakeClerkAPI, method: str, entity: str, params: Mapping[str, Any
         ids = value if isinstance(value, list) else [value]
         if value is None or not all(_is_id(i) for i in ids):
             raise _ParamError(f"`{entity}` must be a list of ids")
-        fake._delete_ids(entity, ids)
+        fake._delete_ids(params["key"], entity, ids)
         return 200, dict(OK)
     if not isinstance(value, list) or not all(
         isinstance(o, dict) and _is_id(o.get("id")) for o in value
     ):
         raise _ParamError(f"`{entity}` must be a list of objects, each with an `id`")
-    fake._store_objects(entity, value)
+    fake._store_objects(params["key"], entity, value)
     return 200, dict(OK)
 
 
@@ -149,7 +147,7 @@ def _account_info(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> R
         "public_key": params["key"],
         "name": "Fake Clerk.io store",
         "language": "english",
-        "products": len(fake.data["products"]),
+        "products": len(fake._held(params["key"])["products"]),
     }
     return 200, {"status": "ok", "store": store}
 
@@ -163,54 +161,26 @@ def _content_list(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> R
 
 
 def _log(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
-    fake._log(path, params)
+    fake._log(params["key"], path, params)
     return 200, dict(OK)
 
 
 def _recommendations(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
-    logic = path[len("recommendations/") :]
-    products = fake._catalogue()
-    exclude = {_key(i) for i in _as_list(params.get("products", params.get("product")))}
-    products = [p for p in products if _key(p.get("id")) not in exclude]
-    category = params.get("category")
-    if logic.startswith("category/") and category is not None:
-        products = [p for p in products if category in (p.get("categories") or [])]
-    return _page(products, params, default_limit=10)
+    store = params["key"]
+    source = answers.Source(fake._catalogue(store), fake._held(store))
+    return 200, answers.recommend(source, path[len("recommendations/") :], params)
 
 
 def _search(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
-    field, items = {
-        "search/categories": ("name", list(fake.data["categories"].values())),
-        "search/pages": ("title", list(fake.data["pages"].values())),
-    }.get(path, ("name", fake._catalogue()))
-    query = params.get("query")
-    if not isinstance(query, str):
-        raise _ParamError("`query` must be a string")
-    needle = query.casefold()
-    matches = [i for i in items if needle in str(i.get(field, "")).casefold()]
-    status, payload = _page(matches, params, default_limit=6 if "predictive" in path else 20)
-    if path in ("search/search", "search/predictive"):
-        payload["facets"] = {}
-    return status, payload
+    store = params["key"]
+    source = answers.Source(fake._catalogue(store), fake._held(store))
+    return 200, answers.search(source, path[len("search/") :], params)
 
 
 def _campaign_customers(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> Result:
-    return _page(list(fake.data["customers"].values()), params, default_limit=100)
-
-
-def _page(items: list[dict[str, Any]], params: Mapping[str, Any], default_limit: int) -> Result:
-    """Sort by id, apply offset/limit, add ``product_data`` when ``attributes`` are asked."""
-    limit = _int(params, "limit", default_limit)
-    offset = _int(params, "offset", 0)
-    items = sorted(items, key=lambda i: _key(i.get("id")))
-    page = items[offset : offset + limit]
-    payload: dict[str, Any] = {"status": "ok", "result": [i["id"] for i in page]}
-    payload["count"] = len(items)
-    attributes = params.get("attributes")
-    if attributes:
-        names = _as_list(attributes)
-        payload["product_data"] = [{n: i[n] for n in names if n in i} for i in page]
-    return 200, payload
+    held = fake._held(params["key"])["customers"]
+    customers = sorted(held.values(), key=lambda c: answers.key(c.get("id")))
+    return 200, answers.page(customers, params, default_limit=100)
 
 
 _READ_ONLY: dict[str, Callable[[FakeClerkAPI, str, Mapping[str, Any]], Result]] = {
@@ -226,31 +196,5 @@ _READ_ONLY: dict[str, Callable[[FakeClerkAPI, str, Mapping[str, Any]], Result]] 
 }
 
 
-def _int(params: Mapping[str, Any], name: str, default: int) -> int:
-    value = params.get(name, default)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise _ParamError(f"`{name}` must be an integer") from None
-    if number < 0:
-        raise _ParamError(f"`{name}` must not be negative")
-    return number
-
-
 def _is_id(value: Any) -> bool:
     return isinstance(value, (int, str)) and not isinstance(value, bool)
-
-
-def _key(value: Any) -> tuple[int, Any]:
-    """Sort key putting numeric ids before text ids; ``"3"`` and ``3`` compare equal."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (0, value)
-    if isinstance(value, str) and value.isdigit():
-        return (0, int(value))
-    return (1, str(value))
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]

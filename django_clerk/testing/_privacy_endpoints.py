@@ -1,8 +1,8 @@
 """``privacy/forget`` of :class:`~django_clerk.testing.fake_api.FakeClerkAPI`.
 
-The fake forgets a person as Clerk documents it: the customers with that e-mail are removed,
-and orders keep their products but lose the e-mail. The call is recorded (without keys):
-``fake.logged("privacy/forget")``.
+The fake forgets a person as Clerk documents it, in the store of the call's key: the
+customers with that e-mail are removed, and orders keep their products but lose the e-mail.
+The call is recorded (without keys): ``fake.logged("privacy/forget")``.
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ def forget(fake: FakeClerkAPI, path: str, params: Mapping[str, Any]) -> tuple[in
         payload = {"status": "error", "type": "ParsingError", "message": "`email` is required"}
         return 400, payload
     wanted = email.strip().casefold()
-    customers = fake.data["customers"]
+    store = params["key"]
+    held = fake._held(store)
+    customers = held["customers"]
     for key in [k for k, c in customers.items() if _email(c) == wanted]:
         del customers[key]
-    for order in fake.data["orders"].values():
+    for order in held["orders"].values():
         if _email(order) == wanted:
             order.pop("email", None)
-    fake._log(path, params)
+    fake._log(store, path, params)
     return 200, {"status": "ok"}
 
 

@@ -5,9 +5,14 @@
 ...     ...  # code under test talks HTTP to the fake
 ...     assert fake.received("products")[0]["id"] == 1
 
-Keys: the fake always knows the store ``("test-public-key", "test-private-key")``
+Stores: the fake always knows the store ``("test-public-key", "test-private-key")``
 (:data:`DEFAULT_PUBLIC_KEY`, :data:`DEFAULT_PRIVATE_KEY`); :meth:`FakeClerkAPI.add_store` adds
-more. With ``strict_keys=True`` (the default) an unknown public key is refused and a wrong
+more. Each store (public key) keeps data of its own, and recommendations and searches are
+answered from it (:mod:`django_clerk.testing.answers`); what each received is inspected with
+:meth:`FakeClerkAPI.received`, :meth:`FakeClerkAPI.store_data` and friends, or over HTTP
+under ``/_fake/`` (:mod:`django_clerk.testing.inspection`).
+
+With ``strict_keys=True`` (the default) an unknown public key is refused and a wrong
 private key on a data call gets Clerk's ``AuthenticationError`` (HTTP 403). With
 ``strict_keys=False`` unknown public keys are accepted with any non-empty private key; known
 stores are still checked. :meth:`FakeClerkAPI.reset` returns to the state right after
@@ -15,26 +20,32 @@ construction (default store only, no data, no injected faults).
 
 Parameters are read from the query string (JSON-looking values decoded) and the JSON body,
 the body winning, as Clerk does. Every request is recorded, including refused and failed ones;
-only successful data calls change :attr:`FakeClerkAPI.data`.
+only successful data calls change the stores' data.
 """
 
 from __future__ import annotations
 
 import copy
 import hmac
-import json
 import secrets
 import threading
-import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from django_clerk import ENTITIES
 from django_clerk.testing import _endpoints as endpoints
+from django_clerk.testing._http import PREFIX, SANDBOX_JS_PATH, Handler, Server
 from django_clerk.testing.faults import FaultInjection, _Rule
+from django_clerk.testing.recording import RecordedRequest
+
+__all__ = [
+    "DEFAULT_CONTENT_IDS",
+    "DEFAULT_PRIVATE_KEY",
+    "DEFAULT_PUBLIC_KEY",
+    "FakeClerkAPI",
+    "RecordedRequest",
+]
 
 DEFAULT_PUBLIC_KEY = "test-public-key"
 DEFAULT_PRIVATE_KEY = "test-private-key"
@@ -50,29 +61,6 @@ DEFAULT_CONTENT_IDS: tuple[str, ...] = (
     "search-page",
     "live-search",
 )
-PREFIX = "/v2/"
-
-
-@dataclass
-class RecordedRequest:
-    """One request the fake received. ``path`` is relative to ``/v2/`` (``"token/verify"``).
-
-    ``status`` is the HTTP status answered, ``None`` when the connection was dropped.
-    """
-
-    method: str
-    path: str
-    query: dict[str, Any]
-    json: Any
-    headers: dict[str, str]
-    time: float
-    status: int | None = None
-
-    @property
-    def params(self) -> dict[str, Any]:
-        """Query and JSON body merged, the body winning (what Clerk reads)."""
-        body = self.json if isinstance(self.json, dict) else {}
-        return {**self.query, **body}
 
 
 class FakeClerkAPI(FaultInjection):
@@ -95,7 +83,7 @@ class FakeClerkAPI(FaultInjection):
         if self._server is not None:
             return self
         self._stopped.clear()
-        server = _Server((self.host, self.port), _Handler)
+        server = Server((self.host, self.port), Handler)
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
@@ -129,6 +117,16 @@ class FakeClerkAPI(FaultInjection):
             raise RuntimeError("FakeClerkAPI is not started")
         return f"http://{self.host}:{self._server.server_address[1]}{PREFIX}"
 
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``: where ``/_fake/...`` (inspection, sandbox Clerk.js) live."""
+        return self.url[: -len(PREFIX)]
+
+    @property
+    def sandbox_js_url(self) -> str:
+        """The sandbox stand-in for Clerk.js, to put in ``CLERK["CLERK_JS_URL"]``."""
+        return self.origin + SANDBOX_JS_PATH
+
     # -- state -----------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget requests, data, tokens, stores added and injected faults."""
@@ -137,10 +135,12 @@ class FakeClerkAPI(FaultInjection):
             self.stores: dict[str, str] = {DEFAULT_PUBLIC_KEY: DEFAULT_PRIVATE_KEY}
             self.tokens: dict[str, str] = {}
             self._requests: list[RecordedRequest] = []
-            self.data: dict[str, dict[Any, dict[str, Any]]] = {e: {} for e in ENTITIES}
-            self._received: dict[str, list[dict[str, Any]]] = {e: [] for e in ENTITIES}
-            self._deleted: dict[str, list[Any]] = {e: [] for e in ENTITIES}
-            self._logs: dict[str, list[dict[str, Any]]] = {}
+            # Per store (public key): entity -> id -> the object last upserted.
+            self._data: dict[str, dict[str, dict[Any, dict[str, Any]]]] = {}
+            # In arrival order, each with the public key of its store.
+            self._received: dict[str, list[tuple[str, dict[str, Any]]]] = {e: [] for e in ENTITIES}
+            self._deleted: dict[str, list[tuple[str, Any]]] = {e: [] for e in ENTITIES}
+            self._logs: dict[str, list[tuple[str, dict[str, Any]]]] = {}
             self._rules: list[_Rule] = []
             self._refused: dict[str, dict[str, tuple[str, str | None]]] = {}
             self._down: str | None = None
@@ -148,6 +148,7 @@ class FakeClerkAPI(FaultInjection):
             self.content_ids: list[str] = list(DEFAULT_CONTENT_IDS)
 
     def add_store(self, public_key: str, private_key: str) -> None:
+        """Know the store ``public_key``; its data calls must carry ``private_key``."""
         with self._lock:
             self.stores[public_key] = private_key
 
@@ -163,7 +164,8 @@ class FakeClerkAPI(FaultInjection):
             self.tokens.pop(token, None)
 
     def set_products(self, products: Iterable[Mapping[str, Any]] | None) -> None:
-        """Products for prediction/search answers; ``None`` = the products received."""
+        """Products for prediction/search answers of every store; ``None`` = each store's
+        products received."""
         with self._lock:
             self.products = None if products is None else [dict(p) for p in products]
 
@@ -173,36 +175,72 @@ class FakeClerkAPI(FaultInjection):
 
     # -- inspection ------------------------------------------------------------------------
     @property
+    def data(self) -> dict[str, dict[Any, dict[str, Any]]]:
+        """The objects held, entity -> id -> object, of every store together (a copy; a store
+        added later wins on a shared id). :meth:`store_data` gives one store's."""
+        with self._lock:
+            merged: dict[str, dict[Any, dict[str, Any]]] = {e: {} for e in ENTITIES}
+            for held in self._data.values():
+                for entity, objects in held.items():
+                    merged[entity].update(copy.deepcopy(objects))
+            return merged
+
+    def store_data(self, public_key: str) -> dict[str, dict[Any, dict[str, Any]]]:
+        """The objects held for the store ``public_key``: entity -> id -> object (a copy)."""
+        with self._lock:
+            held = self._data.get(public_key) or {e: {} for e in ENTITIES}
+            return copy.deepcopy(held)
+
+    def store_keys(self) -> list[str]:
+        """Public keys of the stores known or written to, in the order first seen."""
+        with self._lock:
+            return list(dict.fromkeys([*self.stores, *self._data]))
+
+    @property
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
             return list(self._requests)
 
-    def calls(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
-        """Recorded requests, optionally of one method and/or one path (``"products"``)."""
+    def calls(
+        self, method: str | None = None, path: str | None = None, *, store: str | None = None
+    ) -> list[RecordedRequest]:
+        """Recorded requests, optionally of one method, one path (``"products"``) and/or one
+        store (the public ``key`` the request named)."""
         wanted = path.strip("/") if path is not None else None
         return [
             r
             for r in self.requests
-            if (method is None or r.method == method.upper()) and (wanted in (None, r.path))
+            if (method is None or r.method == method.upper())
+            and (wanted in (None, r.path))
+            and (store is None or r.store == store)
         ]
 
-    def count(self, path: str | None = None, method: str | None = None) -> int:
-        return len(self.calls(method, path))
+    def count(
+        self, path: str | None = None, method: str | None = None, *, store: str | None = None
+    ) -> int:
+        return len(self.calls(method, path, store=store))
 
-    def received(self, entity: str) -> list[dict[str, Any]]:
-        """Objects of ``entity`` accepted by upserts, in order (duplicates kept)."""
+    def received(self, entity: str, store: str | None = None) -> list[dict[str, Any]]:
+        """Objects of ``entity`` accepted by upserts, in order (duplicates kept); of every
+        store, or of the store whose public key is ``store``."""
         with self._lock:
-            return copy.deepcopy(self._received[entity])
+            return [copy.deepcopy(o) for k, o in self._received[entity] if store in (None, k)]
 
-    def deleted(self, entity: str) -> list[Any]:
-        """Ids of ``entity`` accepted by deletes, in order."""
+    def deleted(self, entity: str, store: str | None = None) -> list[Any]:
+        """Ids of ``entity`` accepted by deletes, in order; of every store or of ``store``."""
         with self._lock:
-            return list(self._deleted[entity])
+            return [i for k, i in self._deleted[entity] if store in (None, k)]
 
-    def logged(self, path: str) -> list[dict[str, Any]]:
-        """Parameters (without keys) of accepted ``log/*`` calls, e.g. ``logged("log/sale")``."""
+    def logged(self, path: str, store: str | None = None) -> list[dict[str, Any]]:
+        """Parameters (without keys) of accepted ``log/*`` calls, e.g. ``logged("log/sale")``;
+        of every store or of ``store``."""
         with self._lock:
-            return copy.deepcopy(self._logs.get(path.strip("/"), []))
+            entries = self._logs.get(path.strip("/"), [])
+            return [copy.deepcopy(p) for k, p in entries if store in (None, k)]
+
+    def log_paths(self) -> list[str]:
+        with self._lock:
+            return list(self._logs)
 
     # -- request handling (called by the handler thread) -----------------------------------
     def _handle(
@@ -256,99 +294,27 @@ class FakeClerkAPI(FaultInjection):
             return "Invalid private key"
         return None
 
-    def _store_objects(self, entity: str, objects: list[dict[str, Any]]) -> None:
+    def _held(self, public_key: str) -> dict[str, dict[Any, dict[str, Any]]]:
+        return self._data.setdefault(public_key, {e: {} for e in ENTITIES})
+
+    def _store_objects(self, store: str, entity: str, objects: list[dict[str, Any]]) -> None:
+        held = self._held(store)[entity]
         for obj in objects:
-            self._received[entity].append(copy.deepcopy(obj))
-            self.data[entity][obj["id"]] = copy.deepcopy(obj)
+            self._received[entity].append((store, copy.deepcopy(obj)))
+            held[obj["id"]] = copy.deepcopy(obj)
 
-    def _delete_ids(self, entity: str, ids: list[Any]) -> None:
+    def _delete_ids(self, store: str, entity: str, ids: list[Any]) -> None:
+        held = self._held(store)[entity]
         for obj_id in ids:
-            self._deleted[entity].append(obj_id)
-            self.data[entity].pop(obj_id, None)
+            self._deleted[entity].append((store, obj_id))
+            held.pop(obj_id, None)
 
-    def _log(self, path: str, params: Mapping[str, Any]) -> None:
+    def _log(self, store: str, path: str, params: Mapping[str, Any]) -> None:
         clean = {k: v for k, v in params.items() if k not in ("key", "private_key")}
-        self._logs.setdefault(path, []).append(copy.deepcopy(clean))
+        self._logs.setdefault(path, []).append((store, copy.deepcopy(clean)))
 
-    def _catalogue(self) -> list[dict[str, Any]]:
-        source = self.products if self.products is not None else self.data["products"].values()
-        return [dict(p) for p in source]
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    fake: FakeClerkAPI
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "FakeClerkAPI/1.0"
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the default stderr access log."""
-
-    def _serve(self) -> None:
-        parts = urlsplit(self.path)
-        path = parts.path[len(PREFIX) :] if parts.path.startswith(PREFIX) else parts.path
-        query = {k: _decode(v) for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        body: Any = None
-        params: dict[str, Any] | None = dict(query)
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = raw.decode("utf-8", "replace")
-            params = {**query, **body} if isinstance(body, dict) else None
-        record = RecordedRequest(
-            self.command, path.strip("/"), query, body, dict(self.headers.items()), time.time()
-        )
-        if not parts.path.startswith(PREFIX):
-            answer: endpoints.Answer | None = endpoints.Answer(
-                *endpoints.error("LogicalError", "Unknown API", 404)
-            )
-        else:
-            answer = self.server.fake._handle(record, params)
-        with self.server.fake._lock:
-            record.status = None if answer is None else answer.status
-        if answer is None:
-            self.close_connection = True
-            return
-        if isinstance(answer.payload, str):
-            content, ctype = answer.payload.encode(), "text/html; charset=utf-8"
-        else:
-            content, ctype = json.dumps(answer.payload).encode(), "application/json"
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(content)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(content)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-            self.close_connection = True
-
-
-def _decode(value: str) -> Any:
-    """A query value as Clerk reads it: JSON lists/objects decoded, the rest kept as text."""
-    if value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+    def _catalogue(self, store: str) -> list[dict[str, Any]]:
+        """The products answers are made of: :meth:`set_products`'s, else the store's."""
+        if self.products is not None:
+            return [dict(p) for p in self.products]
+        return [dict(p) for p in self._held(store)["products"].values()]

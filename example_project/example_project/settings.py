@@ -5,6 +5,9 @@ from the environment, and for deployment:
 
 * ``DJANGO_ALLOWED_HOSTS``: the host names the shop answers to, comma-separated (default
   ``localhost,127.0.0.1,[::1]``, enough for ``make demo``; never ``*``);
+* ``CLERK_API_URL`` on this machine (``http://127.0.0.1:8765/v2/``, the fake Clerk API of
+  ``make demo``) turns on the sandbox: the storefront loads the fake's stand-in for Clerk.js
+  and shows a sandbox banner (see docs/demo.md);
 * ``DJANGO_TRUST_PROXY_HEADERS=1``: the shop runs behind a proxy that sets
   ``X-Forwarded-Proto`` on every request (and drops the client's own), so a request is
   taken as HTTPS when that header says ``https``. Off by default: a client could otherwise
@@ -58,6 +61,18 @@ def allowed_hosts(environ: Mapping[str, str]) -> list[str]:
     return [host.strip() for host in raw.split(",") if host.strip()]
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def sandbox_js_url(api_url: str) -> str | None:
+    """The fake Clerk API's stand-in for Clerk.js when ``api_url`` is on this machine (the
+    sandbox), else ``None`` (the real Clerk.js)."""
+    parsed = urlparse(api_url)
+    if parsed.scheme != "http" or parsed.hostname not in LOCAL_HOSTS:
+        return None
+    return f"{parsed.scheme}://{parsed.netloc}/_fake/clerk.js"
+
+
 def proxy_ssl_header(environ: Mapping[str, str]) -> tuple[str, str] | None:
     """``SECURE_PROXY_SSL_HEADER``: only when ``DJANGO_TRUST_PROXY_HEADERS`` says a proxy
     sets ``X-Forwarded-Proto``."""
@@ -84,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_clerk.middleware.JSONErrorsMiddleware",  # JSON errors for the app's URLs
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.cart",
+                "shop.context_processors.sandbox",
             ],
         },
     },
@@ -148,7 +165,24 @@ CLERK = {
     "SUBSCRIPTION_MODELS": {"shop.Customer": {}, "shop.NewsletterSubscriber": {}},
     # Clerk.js stays cookieless until the visitor accepts tracking (the shop's banner).
     "TRACKING_CONSENT": "shop.consent.tracking_allowed",
+    # Markets: prices are kept in DKK; the euro store ("eu") converts them.
+    "BASE_CURRENCY": "DKK",
+    "CURRENCY_RATES": {"EUR": "0.134"},
+    "CUSTOMER_GROUP": "shop.prices.customer_group",
+    "INDIVIDUAL_PRICES": "shop.prices.individual_prices",
 }
+if os.environ.get("CLERK_EU_PUBLIC_KEY"):  # the euro store's keys
+    CLERK["STORES"] = {
+        "eu": {
+            "PUBLIC_KEY": os.environ["CLERK_EU_PUBLIC_KEY"],
+            "PRIVATE_KEY": os.environ.get("CLERK_EU_PRIVATE_KEY", ""),
+        }
+    }
+
+# The sandbox: without real Clerk keys, ``make demo`` points CLERK_API_URL at the fake.
+SHOP_SANDBOX_JS_URL = sandbox_js_url(CLERK["API_URL"])
+if SHOP_SANDBOX_JS_URL:
+    CLERK["CLERK_JS_URL"] = SHOP_SANDBOX_JS_URL
 
 LOGGING = {
     "version": 1,

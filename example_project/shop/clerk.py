@@ -32,12 +32,15 @@ class ProductSerializer(mapping.ProductSerializer):
         tax_rate="tax_rate",
         override_price=True,
     )
+    # customer_group_price_trade (and _excl_tax) for the products the "trade" group buys
+    # at its own price.
+    group_prices = mapping.GroupPricesField(group="group", price="price", tax_rate="tax_rate")
 
     class Meta:
         model = Product
         fields = [
             "id", "name", "description", "url", "image", "categories", "created_at",
-            "sku", "brand", "stock", "in_stock", "prices", "variants",
+            "sku", "brand", "stock", "in_stock", "prices", "variants", "group_prices",
         ]  # fmt: skip
         modified_field = "updated_at"
         in_stock_filter = {"stock__gt": 0}

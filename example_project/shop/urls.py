@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop import newsletter, views
+from shop import newsletter, search_views, views
 from shop.models import Page
 
 app_name = "shop"
@@ -15,6 +15,12 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("order/<int:pk>/", views.order_confirmation, name="order_confirmation"),
     path("search/", views.search, name="search"),
+    path("search/results/", search_views.ShopSearchView.as_view(), name="search_results"),
+    path(
+        "category/<slug:slug>/results/",
+        search_views.ShopCategoryView.as_view(),
+        name="category_results",
+    ),
     path("pages/<slug:slug>/", views.page_detail, {"kind": Page.Kind.CMS}, name="page"),
     path("blog/", views.blog_list, name="blog"),
     path("blog/<slug:slug>/", views.page_detail, {"kind": Page.Kind.BLOG}, name="blog_post"),

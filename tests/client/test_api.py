@@ -179,7 +179,7 @@ def test_verify_token_nowhere_to_connect() -> None:
 @pytest.mark.parametrize(
     ("call", "path", "expected", "sent"),
     [
-        (lambda c: c.substituting(1), "recommendations/substituting", [2, 3], {"products": [1]}),
+        (lambda c: c.substituting(1), "recommendations/substituting", [3, 2], {"products": [1]}),
         (lambda c: c.complementary([1, 2]), "recommendations/complementary", [3], None),
         (lambda c: c.bundle((3,)), "recommendations/bundle", [1, 2], None),
         (lambda c: c.popular(limit=2), "recommendations/popular", [1, 2], {"limit": 2}),

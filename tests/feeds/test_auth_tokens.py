@@ -173,7 +173,8 @@ def test_the_cap_is_shared_by_the_processes_of_the_host(client, en, clerk, setti
         assert other.stdout.readline().strip() == "held"
         response, seconds = timed(lambda: feed(client, "junk-token"))
         assert response.status_code == 503 and int(response["Retry-After"]) >= 1
-        assert seconds < 0.3, seconds
+        # At once: far below the 3 s a wait for a slot (the verify timeout) would take.
+        assert seconds < 1.0, seconds
         assert clerk.count("token/verify") == 0
     finally:
         other.communicate("", timeout=10)

@@ -109,6 +109,15 @@ def test_ndjson_by_accept_header(client, en, token):
 
 
 @pytest.mark.parametrize("accept", ["application/x-ndjson", "application/json"])
+def test_the_empty_page_after_the_last_keeps_its_content_type(client, en, token, accept):
+    total = len(expected_ids("products", en))
+    response = feed(client, token=token, accept=accept, limit=5, offset=total + 10)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(accept)
+    assert response.content in (b"", b"[]")
+
+
+@pytest.mark.parametrize("accept", ["application/x-ndjson", "application/json"])
 def test_limit_all_streams_the_whole_feed(client, en, token, accept):
     response = feed(client, token=token, accept=accept, limit="all")
     assert response.streaming

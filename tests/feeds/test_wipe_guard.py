@@ -73,7 +73,7 @@ def test_legacy_first_page_is_refused_when_most_products_left(client, en):
         previous,
     )
     assert refused.released_at is None
-    (warning,) = check_refused_feeds()
+    (warning,) = check_refused_feeds(databases=["default"])
     assert warning.id == "django_clerk.W022"
     assert f"default/products (legacy): 5 of {previous}" in warning.msg
 
@@ -178,12 +178,12 @@ def test_release_with_the_management_command(client, en, capsys):
     assert legacy(client, "product", page=1, limit=100).status_code == 503
     call_command("clerk_sync", "--release-feed-guard", "--entity", "products")
     assert "1 refused feed crawl(s) released." in capsys.readouterr().out
-    assert check_refused_feeds() == []
+    assert check_refused_feeds(databases=["default"]) == []
     assert legacy(client, "product", page=1, limit=100).json() == []
 
 
 def test_no_refused_feed_no_warning(en):
-    assert check_refused_feeds() == []
+    assert check_refused_feeds(databases=["default"]) == []
 
 
 def test_an_empty_modified_after_is_a_full_crawl_and_is_guarded(client, en, token):

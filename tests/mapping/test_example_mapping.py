@@ -70,8 +70,8 @@ def test_danish_store_renders_danish_text_with_english_fallback(make_store, cata
 
 def test_constant_queries(store, catalogue, django_assert_num_queries):
     serializer = get_serializer("products")
-    # products+brand, categories, variants
-    with django_assert_num_queries(3):
+    # products+brand, categories, variants, group prices
+    with django_assert_num_queries(4):
         serializer.serialize(serializer.feed_queryset(store), store)
 
 

@@ -74,7 +74,7 @@ def test_serialize_reads_rows_with_constant_queries(shop, django_assert_max_num_
     store = shop["default"]
     serializer = get_serializer("products")
     queryset = serializer.feed_queryset(store)
-    with django_assert_max_num_queries(3):  # the rows, categories, variants
+    with django_assert_max_num_queries(4):  # the rows, categories, variants, group prices
         items = serializer.serialize(queryset, store, validate=False)
     assert len(items) == queryset.count()
     assert (
@@ -91,7 +91,8 @@ def test_instances_passed_as_a_list_get_the_annotations_in_one_query(
     store = shop["default"]
     serializer = get_serializer("products")
     products = list(Product.objects.filter(is_published=True).order_by("pk")[:20])
-    with django_assert_num_queries(4):  # categories, variants, brands, the in-stock annotation
+    # categories, variants, group prices, brands, the in-stock annotation
+    with django_assert_num_queries(5):
         items = serializer.serialize(products, store, validate=False)
     assert [item["in_stock"] for item in items] == [p.stock > 0 for p in products]
 

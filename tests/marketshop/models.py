@@ -23,6 +23,8 @@ class Product(models.Model):
     slug = models.SlugField()
     price_cents = models.PositiveIntegerField()
     list_price_cents = models.PositiveIntegerField(null=True, blank=True)
+    #: The shop's own price for the Norwegian market (else converted from DKK).
+    price_nok_cents = models.PositiveIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     categories = models.ManyToManyField(Category, related_name="products", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,6 +54,30 @@ class Sku(models.Model):
     price_cents = models.PositiveIntegerField()
 
 
+class GroupPrice(models.Model):
+    """A customer group's price of a product (B2B)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="group_prices")
+    group = models.CharField(max_length=20)
+    price_cents = models.PositiveIntegerField()
+
+
+class TierPrice(models.Model):
+    """A quantity break: the unit price from ``min_quantity`` items on."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tier_prices")
+    min_quantity = models.PositiveIntegerField()
+    price_cents = models.PositiveIntegerField()
+
+
+class NegotiatedPrice(models.Model):
+    """A customer's own price of a product, agreed with the shop (in DKK cents)."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    price_cents = models.PositiveIntegerField()
+
+
 class ProductImage(models.Model):
     """The product's image is its image with the lowest position."""
 
@@ -72,6 +98,8 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL)
     email = models.EmailField(blank=True)
     placed_at = models.DateTimeField()
+    #: The currency the order was placed in ("": the shop's base currency).
+    currency = models.CharField(max_length=3, blank=True)
 
 
 class OrderLine(models.Model):

@@ -14,7 +14,25 @@ def by_id(messages):
 
 
 def test_without_database_access_the_outbox_checks_say_nothing():
-    assert check_outbox() == []
+    assert check_outbox(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_the_state_checks_query_only_when_the_databases_are_named(
+    clerk_store, clerk_api, make_product, django_assert_num_queries
+):
+    from django.core.management import call_command
+
+    from django_clerk.feeds.checks import check_refused_feeds
+
+    bad = make_product()
+    clerk_api.refuse("products", [bad.pk])
+    deliver_due()
+    with django_assert_num_queries(0):
+        assert check_outbox() == []  # runserver, shell, every command: no query
+        assert check_refused_feeds() == []
+        call_command("check")
+    assert "django_clerk.W031" in by_id(check_outbox(databases=["default"]))
 
 
 @pytest.mark.django_db
@@ -25,21 +43,21 @@ def test_refused_changes_raise_w031_with_counts_per_store_and_entity(
 
     make_store(code="da", language="da")
     clerk_api.add_store("da-public", "da-private")
-    assert check_outbox() == []
+    assert check_outbox(databases=["default"]) == []
     category = Category.objects.create(name="Mugs", slug="mugs-refused")
     bad = make_product()
     make_product()
     clerk_api.refuse("products", [bad.pk])
     clerk_api.refuse("categories", [category.pk])
     deliver_due()
-    warning = by_id(check_outbox())["django_clerk.W031"]
+    warning = by_id(check_outbox(databases=["default"]))["django_clerk.W031"]
     assert "refused 4 change(s)" in warning.msg
     assert "da/categories: 1, da/products: 1, default/categories: 1, default/products: 1" in (
         warning.msg
     )
     assert "retry" in warning.hint
     PendingChange.objects.filter(state="failed").retry_now()
-    assert check_outbox() == []
+    assert check_outbox(databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -48,7 +66,7 @@ def test_refused_keys_raise_w032_and_keep_the_changes_pending(make_store, clerk_
     make_product()
     make_product()
     deliver_due()
-    messages = by_id(check_outbox())
+    messages = by_id(check_outbox(databases=["default"]))
     assert list(messages) == ["django_clerk.W032"]
     assert "(default: 2)" in messages["django_clerk.W032"].msg
     assert set(PendingChange.objects.values_list("state", flat=True)) == {"pending"}

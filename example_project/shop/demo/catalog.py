@@ -180,7 +180,7 @@ class CatalogSeeder(SeederBase):
                     factor = words.VOLUME_PRICE_FACTORS[offset + i]
                     variant_cents = int(cents * factor) // 100 * 100 + cents % 100
                 v_stock = 0 if out_of_stock or rng.random() < 0.15 else rng.randint(1, 40)
-                image = f"products/{n + 1}-{code.lower()}.jpg" if kind.variants == "color" else ""
+                image = f"products/{n + 1}-{code.lower()}.svg" if kind.variants == "color" else ""
                 specs.append((f"{sku}-{code}", label, variant_cents, v_stock, image))
             if not out_of_stock and not any(spec[3] for spec in specs):
                 v_sku, label, v_cents, _, image = specs[0]
@@ -207,7 +207,7 @@ class CatalogSeeder(SeederBase):
             self.money(cents),
             self.money(list_cents) if list_cents else None,
             TAX_RATE,
-            f"products/{n + 1}.jpg",
+            f"products/{n + 1}.svg",  # drawn by shop.placeholders
             stock,
             rng.random() >= 0.05,
             start + timedelta(seconds=n * 3 * YEAR // max(total, 1)),

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from shop.demo import DemoSeeder, ensure_stores, reset_shop_data, shop_has_data
+from shop.demo_markets import ensure_euro_store, reset_market_prices, seed_market_prices
 
 
 def non_negative(value: str) -> int:
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = (
         "Fill the shop with deterministic demo data (same --seed, same data): brands, a "
         "three-level category tree, products with variants, customers, orders and pages. "
-        "Also creates the Clerk stores 'default' and 'da'."
+        "Also creates the Clerk stores 'default', 'da' and 'eu' (EUR), and B2B prices."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=non_negative, default=5000)
         parser.add_argument(
             "--reset", action="store_true", help="Delete all shop data first (raw deletes)."
+        )
+        parser.add_argument(
+            "--no-market-prices",
+            action="store_false",
+            dest="market_prices",
+            help="Seed no customer-group and negotiated prices.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,10 +63,14 @@ class Command(BaseCommand):
         # One transaction: a failed or interrupted run leaves the previous data in place.
         with transaction.atomic():
             if options["reset"]:
+                reset_market_prices()
                 reset_shop_data()
             elif shop_has_data():
                 raise CommandError("The shop already has data: pass --reset to replace it.")
             counts = seeder.run()
             ensure_stores()
+            ensure_euro_store()
+            if options.get("market_prices", True):
+                seed_market_prices()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Seeded {counts} with seed {options['seed']} in {elapsed:.1f}s.")

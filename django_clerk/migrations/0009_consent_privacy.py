@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("django_clerk", "0007_hidden_wipe_guard"),
+        ("django_clerk", "0008_store_currency"),
     ]
 
     operations = [

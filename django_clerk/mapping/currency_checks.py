@@ -1,0 +1,145 @@
+"""System checks of markets and prices (ids ``django_clerk.E050``-``E059``/``W050``-``W059``).
+
+========================  ==============================================================
+``django_clerk.E050``     a store's currency has no rate in ``CLERK["CURRENCY_RATES"]`` and
+                          a price field has no attribute of its own for it
+``django_clerk.E051``     a store has a currency but ``CLERK["BASE_CURRENCY"]`` is not set
+``django_clerk.E052``     a currency is not a 3-letter upper-case ISO 4217 code
+``django_clerk.E053``     ``CLERK["CURRENCY_RATES"]`` cannot be read (not a dict, a path
+                          that does not import, a rate that is not a positive number)
+``django_clerk.E054``     ``CLERK["CUSTOMER_GROUP"]`` or ``CLERK["INDIVIDUAL_PRICES"]`` is
+                          not the dotted path of a callable
+========================  ==============================================================
+
+Stores kept in the database are checked when the check runs with databases (``migrate``,
+``check --database default``); currencies set in ``CLERK["STORES"]`` always are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.db import DatabaseError
+from django.utils.module_loading import import_string
+
+from django_clerk import ENTITIES
+from django_clerk.conf import clerk_settings
+from django_clerk.mapping.currency import is_currency_code, read_rates
+from django_clerk.mapping.registry import get_serializers
+
+HOOKS = ("CUSTOMER_GROUP", "INDIVIDUAL_PRICES")
+
+
+@register("django_clerk")
+def check_currencies(
+    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []  # E001 says so already
+    errors = _check_hooks()
+    base = clerk_settings.BASE_CURRENCY
+    if base and not is_currency_code(base):
+        errors.append(_bad_code("CLERK['BASE_CURRENCY']", base))
+        return errors
+    try:
+        rates = read_rates()
+    except Exception as exc:
+        errors.append(
+            Error(
+                f"CLERK['CURRENCY_RATES'] cannot be read: {type(exc).__name__}: {exc}",
+                hint="A dict of ISO 4217 code to a positive rate, or the dotted path of a "
+                "callable returning one.",
+                id="django_clerk.E053",
+            )
+        )
+        rates = None
+    for where, code in _store_currencies(databases):
+        if not is_currency_code(code):
+            errors.append(_bad_code(where, code))
+        elif not base:
+            errors.append(
+                Error(
+                    f"{where} is {code!r} but CLERK['BASE_CURRENCY'] is not set.",
+                    hint="Set the ISO 4217 code the shop keeps its prices in.",
+                    id="django_clerk.E051",
+                )
+            )
+        elif rates is not None and code != base.upper() and code not in rates:
+            errors += _missing_rate(where, code)
+    return errors
+
+
+def _check_hooks() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for name in HOOKS:
+        path = getattr(clerk_settings, name)
+        if not path:
+            continue
+        try:
+            found = import_string(path) if isinstance(path, str) else path
+        except ImportError as exc:
+            found = exc
+        if not callable(found) or isinstance(found, Exception):
+            errors.append(
+                Error(
+                    f"CLERK[{name!r}] must be the dotted path of a callable, not {path!r}.",
+                    id="django_clerk.E054",
+                )
+            )
+    return errors
+
+
+def _bad_code(where: str, code: Any) -> CheckMessage:
+    return Error(
+        f"{where} must be a 3-letter upper-case ISO 4217 code, not {code!r}.",
+        id="django_clerk.E052",
+    )
+
+
+def _store_currencies(databases: Iterable[str] | None) -> list[tuple[str, str]]:
+    """``(where, code)`` of each store currency set in settings and, with databases, stored."""
+    found: list[tuple[str, str]] = []
+    stores = clerk_settings.STORES
+    if isinstance(stores, dict):
+        for code, keys in stores.items():
+            if isinstance(keys, dict) and keys.get("CURRENCY"):
+                found.append((f"CLERK['STORES'][{code!r}]['CURRENCY']", keys["CURRENCY"]))
+    if databases:
+        from django_clerk.models import Store
+
+        try:
+            for store in Store.objects.active():
+                if store.currency:
+                    found.append((f"The currency of store {store.code!r}", store.currency))
+        except DatabaseError:  # not migrated yet: migrate checks again
+            pass
+    return found
+
+
+def _missing_rate(where: str, code: str) -> list[CheckMessage]:
+    """E050 for each price field that would convert to ``code``."""
+    errors: list[CheckMessage] = []
+    for entity in ENTITIES:
+        try:
+            serializers = get_serializers(entity)
+        except Exception:  # reported by E003/E004
+            continue
+        for serializer in serializers:
+            for name, field in serializer().fields.items():
+                needs_rate = getattr(field, "needs_rate", None)
+                if callable(needs_rate) and needs_rate(code):
+                    errors.append(
+                        Error(
+                            f"{where} is {code!r}, which CLERK['CURRENCY_RATES'] has no rate "
+                            f"for: {serializer.__name__}.{name} cannot give {entity} prices "
+                            "in it.",
+                            hint=f"Add a rate for {code}, or give the field an attribute "
+                            f'of its own for it (price={{"{code}": "..."}}).',
+                            obj=serializer,
+                            id="django_clerk.E050",
+                        )
+                    )
+    return errors
