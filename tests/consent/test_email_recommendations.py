@@ -16,23 +16,24 @@ from django_clerk.templatetags.clerk_email import tracked
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = [
-    {"id": 1, "name": "Mug", "url": "https://shop.example.com/product/mug/", "price": 19.95},
+    {"id": 0, "name": "Mug", "url": "https://shop.example.com/product/mug/", "price": 19.95},
     {
-        "id": 2,
+        "id": -2,
         "name": "Plate <b>",
         "url": "https://shop.example.com/product/plate/?ref=x",
         "image": "https://shop.example.com/media/plate.jpg",
         "price": 5.5,
     },
-    {"id": 3, "name": "Bowl", "url": "https://shop.example.com/product/bowl/", "price": 7.0},
+    {"id": -3, "name": "Bowl", "url": "https://shop.example.com/product/bowl/", "price": 7.0},
 ]
 
 
 @pytest.fixture
 def order(make_store, clerk_api):
     make_store(code="default", public_key="test-public-key", private_key="test-private-key")
-    clerk_api.set_products(CATALOGUE)
     mug = Product.objects.create(name="Mug", slug="mug", sku="M", price=Decimal("19.95"), stock=3)
+    # Clerk's catalogue, the mug under its own key (the others' keys do not exist here).
+    clerk_api.set_products([{**CATALOGUE[0], "id": mug.pk}, *CATALOGUE[1:]])
     placed = Order.objects.create(email="ann@example.com")
     OrderLine.objects.create(order=placed, product=mug, quantity=2, unit_price=Decimal("19.95"))
     return placed
