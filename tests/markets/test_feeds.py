@@ -177,5 +177,6 @@ def test_a_native_price_column_is_sent_as_it_is(make_store: Any, priced: PricedC
     danish = make_store(code="dk", currency="DKK")
     rows = Renderer(NativeNokSerializer, danish, validate=False).render_all(queryset).items
     assert [row["price"] for row in rows] == [
-        p.price_cents / 100 for p in Product.objects.filter(pk__in=[with_nok.pk, without.pk])
+        p.price_cents / 100
+        for p in Product.objects.filter(pk__in=[with_nok.pk, without.pk]).order_by("pk")
     ]

@@ -13,7 +13,11 @@ def pks(response: Any) -> list[int]:
     return [p.pk for p in response.context["object_list"]]
 
 
-def test_search_shows_the_shops_products_in_clerks_order(client, shop_store, boots, clerk_api):
+def test_search_shows_the_shops_products_in_clerks_order(
+    client, shop_store, boots, clerk_api, settings
+):
+    # With tracking consent the call carries the session's visitor (without: one per request)
+    settings.CLERK = {**settings.CLERK, "TRACKING_CONSENT": True}
     response = client.get("/find/", {"q": "boot"})
     assert response.status_code == 200
     # Clerk (the fake) answers by id; the shop's own ordering is by name, the other way round
