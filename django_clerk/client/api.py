@@ -35,6 +35,7 @@ from django_clerk.client.errors import (
     classify,
 )
 from django_clerk.client.privacy_calls import PrivacyCalls
+from django_clerk.client.tracking_calls import TrackingCalls
 from django_clerk.client.transport import Transport
 from django_clerk.client.visitor import get_visitor_id
 from django_clerk.conf import clerk_settings
@@ -80,7 +81,7 @@ class ClerkResult:
         return len(self.result)
 
 
-class ClerkClient(PrivacyCalls):
+class ClerkClient(TrackingCalls, PrivacyCalls):
     """Calls Clerk.io's REST API for one store (one public/private key pair).
 
     :param public_key: the store's public API key.
@@ -369,44 +370,6 @@ class ClerkClient(PrivacyCalls):
     def campaign_customers(self, interest: Any, **kw: Any) -> ClerkResult:
         """``campaigns/customers``: customers likely to buy ``interest`` (product ids)."""
         return self._predict("campaigns/customers", {"interest": _as_list(interest), **kw})
-
-    # -- behaviour logging (public key only) ---------------------------------------------
-    def log_sale(
-        self,
-        sale: Any,
-        products: Sequence[dict[str, Any]],
-        *,
-        customer: Any = None,
-        email: str | None = None,
-        visitor: str | None = None,
-    ) -> dict[str, Any]:
-        """``log/sale``: ``products`` as ``[{"id", "quantity", "price"}]``."""
-        params = {
-            "sale": sale,
-            "products": list(products),
-            "customer": customer,
-            "email": email,
-            "visitor": self._with_visitor(visitor),
-        }
-        return self._call("POST", "log/sale", params)
-
-    def log_click(
-        self, product: Any, api: str, *, visitor: str | None = None, **extra: Any
-    ) -> dict[str, Any]:
-        """``log/click``: ``product`` was clicked in results of ``api`` (e.g. ``search/search``)."""
-        params = {"product": product, "api": api, "visitor": self._with_visitor(visitor), **extra}
-        return self._call("POST", "log/click", params)
-
-    def log_basket(
-        self, products: Iterable[Any], *, visitor: str | None = None, email: str | None = None
-    ) -> dict[str, Any]:
-        """``log/basket/set``: the ids now in the visitor's basket."""
-        params = {
-            "products": list(products),
-            "visitor": self._with_visitor(visitor),
-            "email": email,
-        }
-        return self._call("POST", "log/basket/set", params)
 
 
 def _check_entity(entity: str) -> None:
