@@ -41,6 +41,7 @@ from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
+from django_clerk.signals import changes_delivered, delivery_failed, send_safely
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
@@ -215,6 +216,14 @@ def deliver_batch(
 
     report.upserted = _settle_ok(token, upserted.ok, using)
     report.deleted = _settle_ok(token, deleted.ok, using)
+    if upserted.ok or deleted.ok:
+        send_safely(
+            changes_delivered,
+            store,
+            entity=entity,
+            upserted=list(upserted.ok),
+            deleted=list(deleted.ok),
+        )
     report.calls = upserted.calls + deleted.calls
     failed.update(upserted.failed)
     failed.update(deleted.failed)
@@ -236,11 +245,36 @@ def deliver_batch(
     elif report.delivered:
         _wake_waiting(store.pk, entity, using)
     report.failed += _settle_failed(token, failed, using)
+    _announce_failures(store, entity, retry, error, failed)
     # Rows changed again while we sent them lost our token: release them for the next round.
     PendingChange.objects.using(using).filter(
         pk__in=[r.pk for r in rows], lease__isnull=True
     ).update(claimed_until=None)
     return report
+
+
+def _announce_failures(
+    store: Store, entity: str, retry: set[str], error: Any, failed: dict[str, str]
+) -> None:
+    """Send ``delivery_failed`` for the rows waiting for a retry and for those refused."""
+    if retry:
+        send_safely(
+            delivery_failed,
+            store,
+            entity=entity,
+            object_ids=sorted(retry),
+            error=str(error) if error is not None else "",
+            transient=error is None or classify(error) is Failure.TRANSIENT,
+        )
+    if failed:
+        send_safely(
+            delivery_failed,
+            store,
+            entity=entity,
+            object_ids=sorted(failed),
+            error="; ".join(sorted(set(failed.values())))[:2000],
+            transient=False,
+        )
 
 
 def _split_by_source(
