@@ -1,4 +1,12 @@
+import importlib.util
+
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
+
+# The worker tests need the task backends' packages (the tox env "workers" installs them).
+WORKER_PACKAGES = ("django_tasks_db", "django_tasks_rq")
+collect_ignore_glob = (
+    [] if all(importlib.util.find_spec(name) for name in WORKER_PACKAGES) else ["workers/*"]
+)
 
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402

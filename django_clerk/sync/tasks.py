@@ -37,6 +37,7 @@ def deliver_pending() -> dict[str, Any]:
         )
     elif report.retrying:
         schedule_next_retry()
+    schedule_after_leases()
     return {
         "upserted": report.upserted,
         "deleted": report.deleted,
@@ -66,3 +67,21 @@ def schedule_next_retry(not_before: Any = None) -> None:
     next_due = pending.order_by("due_at").values_list("due_at", flat=True).first()
     if next_due is not None:
         enqueue_delivery(run_after=max(next_due, earliest))
+
+
+def schedule_after_leases() -> None:
+    """Enqueue a deferred delivery for when the earliest live claim runs out, if any.
+
+    A delivery that dies mid-batch (its worker killed) leaves its rows claimed until their
+    lease runs out; no later commit may come to enqueue a delivery then, so every run that
+    ends while others hold claims asks for one. When the claiming delivery finishes first,
+    the deferred run finds nothing to do and asks for nothing more."""
+    now = timezone.now()
+    lease_end = (
+        PendingChange.objects.filter(state=PendingChange.State.PENDING, claimed_until__gt=now)
+        .order_by("claimed_until")
+        .values_list("claimed_until", flat=True)
+        .first()
+    )
+    if lease_end is not None:
+        enqueue_delivery(run_after=lease_end + timedelta(seconds=1))
