@@ -115,21 +115,33 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
     def update(self, **kwargs: Any) -> int:
         """Update the rows, and record them (and the objects that show them).
 
-        The keys are read first (one query), then the rows are updated by key, in chunks of
-        :data:`KEY_CHUNK`: exactly the rows recorded are the rows updated, even when the
-        update changes what the filter matches."""
+        With integer keys on PostgreSQL and SQLite the rows the filter matches are recorded by
+        the database (``INSERT ... SELECT``, one statement per store), then updated: nothing
+        goes through Python. Otherwise (or when the update moves objects to other owners) the
+        keys are read first (one query), then the rows are updated by key, in chunks of
+        :data:`KEY_CHUNK`. Either way the rows recorded are the rows the update matched, even
+        when it changes what the filter matches."""
         plan = _tracking(self.model)
         if plan is None:
             return super().update(**kwargs)
         attnames = _attnames(plan)
         moved = [name for name in attnames if _sets(self.model, kwargs, name)]
+        if not moved and _in_database(plan, self.model, self.db):
+            from django_clerk.sync.outbox_select import record_selected
+
+            with transaction.atomic(using=self.db, savepoint=False):
+                for entity, prefix, selected, column in _selections(plan, self):
+                    record_selected(entity, prefix, selected, column, self.db)
+                return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
             before = _rows(self, attnames)
             if not before:
                 return 0
             keys = [row.pk for row in before]
             base = self.model._base_manager.using(self.db)
-            updated = sum(base.filter(pk__in=chunk).update(**kwargs) for chunk in _chunks(keys))
+            updated = 0
+            for chunk in _chunks(keys):
+                updated += base.filter(pk__in=chunk).update(**kwargs)
             record_keys(plan, before, self.db)
             if moved:  # the objects moved to other owners: those change too
                 after: list[SimpleNamespace] = []
@@ -213,6 +225,34 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
         return deleted
 
     delete.alters_data = True  # type: ignore[attr-defined]
+
+
+def _in_database(plan: ModelPlan, model: type[models.Model], using: str) -> bool:
+    """Whether the database can select every key the plan records (integer keys)."""
+    from django_clerk.sync.outbox_select import can_select
+
+    keys = [model._meta.pk] if plan.entities else []
+    keys += [d.owner._meta.pk for d in plan.dependencies if not d.membership_only]
+    return all(key is not None and can_select(key, using) for key in keys)
+
+
+def _selections(
+    plan: ModelPlan, queryset: models.QuerySet[Any, Any]
+) -> Iterator[tuple[str, str, models.QuerySet[Any, Any], str]]:
+    """``(entity, id prefix, queryset, key column)`` of everything a write of ``queryset``'s
+    rows changes: the rows themselves, and the objects that show them."""
+    for entity, prefix in plan.entities:
+        yield entity, prefix, queryset, "pk"
+    for dependency in plan.dependencies:
+        if dependency.membership_only:
+            continue
+        if dependency.owner_attname:
+            yield dependency.entity, dependency.id_prefix, queryset, dependency.owner_attname
+        else:
+            owners = dependency.owner._base_manager.using(queryset.db).filter(
+                **{f"{dependency.lookup}__in": queryset.order_by().values("pk")}
+            )
+            yield dependency.entity, dependency.id_prefix, owners, "pk"
 
 
 def _sets(model: type[models.Model], fields: dict[str, Any], attname: str) -> bool:
