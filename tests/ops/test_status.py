@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from django_clerk.models import FeedCrawl, PendingChange
 from django_clerk.sync.status import store_status
+from tests.sync.conftest import DUMMY_BACKEND, IMMEDIATE_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,22 @@ def test_the_health_page_needs_staff(client, clerk_store):
     url = reverse("admin:django_clerk_store_health", args=[clerk_store.pk])
     assert client.get(url).status_code == 302  # to the admin's login
     assert client.get(url.replace(str(clerk_store.pk), "999999"), follow=False).status_code == 302
+
+
+def test_status_settings_and_deferring_backend_checks(settings):
+    import importlib
+
+    from django_clerk.sync.ops_checks import check_status_and_retries
+    from tests.sync.conftest import TASKS_PACKAGE
+
+    importlib.import_module(f"{TASKS_PACKAGE}.signals")  # forgets backends when TASKS changes
+
+    settings.CLERK = {**settings.CLERK, "STATUS_STALE_SECONDS": 0}
+    assert [m.id for m in check_status_and_retries()] == ["django_clerk.E090"]
+    settings.CLERK = {**settings.CLERK, "STATUS_STALE_SECONDS": 300, "SYNC_DELIVERY": "task"}
+    settings.TASKS = {"default": {"BACKEND": "tests.ops.backends.NoDeferBackend"}}
+    assert [m.id for m in check_status_and_retries()] == ["django_clerk.W090"]
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}  # can defer
+    assert check_status_and_retries() == []
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}  # W030 says it already
+    assert check_status_and_retries() == []
