@@ -199,6 +199,7 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
         every object that showed one, in bulk instead of one signal receiver call per row."""
         if _tracking(self.model) is None:
             return super().delete()
+        self._not_support_combined_queries("delete")  # type: ignore[attr-defined]
         if self.query.is_sliced:
             raise TypeError("Cannot use 'limit' or 'offset' with delete().")
         if self.query.distinct_fields:
