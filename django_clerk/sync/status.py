@@ -111,7 +111,9 @@ def keys_status(store: Store) -> tuple[bool | None, str]:
     if not credentials.public_key or not credentials.private_key:
         return False, "the store has no public or private key"
     fingerprint = salted_hmac(
-        KEYS_CACHE_PREFIX, f"{credentials.public_key}\0{credentials.private_key}"
+        KEYS_CACHE_PREFIX,
+        f"{credentials.public_key}\0{credentials.private_key}",
+        algorithm="sha256",
     ).hexdigest()
     cache_key = f"{KEYS_CACHE_PREFIX}{store.pk}:{fingerprint}"
     cached = cache.get(cache_key)
