@@ -89,10 +89,13 @@ def deliver_due(
     max_batches: int | None = None,
     max_transient_failures: int | None = None,
     using: str | None = None,
+    yield_gil: bool = True,
 ) -> DeliveryReport:
     """Deliver due changes, one batch of one store and entity at a time, until none is due
     (or ``max_batches`` were sent, or ``max_transient_failures`` batches in a row met a
     transient error: Clerk is probably down, and the rest stays due for the next run).
+    ``yield_gil`` hands the GIL over after each object serialized (for the delivery thread
+    of web processes; a task worker has no request threads to hand it to).
 
     A run's length is bounded: each batch makes at most one call that can meet a transient
     error (``SYNC_TIMEOUT`` seconds at most), so a run against a hanging Clerk ends after about
@@ -105,7 +108,7 @@ def deliver_due(
         if claim is None:
             break
         batches += 1
-        result = deliver_batch(*claim, using=using)
+        result = deliver_batch(*claim, using=using, yield_gil=yield_gil)
         report += result
         if result.transient_failures:
             consecutive_failures += 1
@@ -170,7 +173,7 @@ def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet[Any, A
 
 
 def deliver_batch(
-    token: str, rows: list[PendingChange], *, using: str = "default"
+    token: str, rows: list[PendingChange], *, using: str = "default", yield_gil: bool = True
 ) -> DeliveryReport:
     """Push the claimed ``rows`` (one store, one entity) and settle each of them."""
     report = DeliveryReport()
@@ -188,7 +191,7 @@ def deliver_batch(
     several = len(serializers) > 1
     for serializer, (prefix, keys) in by_source.items():
         objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
-        found, bad = push.serialize_each(serializer, objects, store)
+        found, bad = push.serialize_each(serializer, objects, store, yield_gil=yield_gil)
         # Rendered objects are named by their key as the database gives it back; a row is
         # matched through its parsed key, so a key recorded in another spelling (a UUID in
         # hex or capitals, an int as "05") is still its object, never taken for a gone one.

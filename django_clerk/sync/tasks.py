@@ -29,7 +29,9 @@ def deliver_pending() -> dict[str, Any]:
     this one) schedules the retry, on backends that can defer tasks. After
     ``SYNC_BREAKER_THRESHOLD`` failed pushes in a row the run stops (Clerk is down or hangs),
     and the next one is deferred by ``SYNC_BREAKER_COOLDOWN`` seconds at least."""
-    report = deliver_due(max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD))
+    report = deliver_due(
+        max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD), yield_gil=False
+    )
     if report.stopped:
         schedule_next_retry(
             not_before=timezone.now()
