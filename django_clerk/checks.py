@@ -53,6 +53,7 @@ from django_clerk.mapping.plans import plan_for
 from django_clerk.mapping.registry import configured_sources, get_serializers
 from django_clerk.mapping.serializers import BASES, ClerkSerializer
 from django_clerk.storefront import checks as storefront_checks  # noqa: F401 (registers)
+from django_clerk.sync import ops_checks  # noqa: F401 (registers)
 
 NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "API_TIMEOUT": (0.1, 300),

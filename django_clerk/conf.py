@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_LEASE_SECONDS": 300,  # a claimed change is claimable again after this (crash recovery)
     "SYNC_BREAKER_THRESHOLD": 3,  # consecutive failed pushes that pause the delivery thread
     "SYNC_BREAKER_COOLDOWN": 30.0,  # seconds the delivery thread waits before trying again
+    # -- Status (the admin's health page, ``clerk_status``) ------------------------
+    "STATUS_KEYS_CACHE_SECONDS": 60,  # how long Clerk's answer on a store's keys is reused
+    "STATUS_STALE_SECONDS": 300,  # due changes waiting longer than this: no delivery runs
     # -- Storefront ---------------------------------------------------------------
     "CLERK_JS_URL": "https://cdn.clerk.io/clerk.js",
     "CURRENCY_SYMBOL": "",  # Clerk.js globals.currency_symbol (a store's own setting wins)

@@ -3,12 +3,17 @@ import os
 
 pytest_plugins = ["django_clerk.testing.pytest_plugin"]
 
+# The worker tests need the task backends' packages (the tox env "workers" installs them).
+WORKER_PACKAGES = ("django_tasks_db", "django_tasks_rq")
+collect_ignore_glob = (
+    [] if all(importlib.util.find_spec(name) for name in WORKER_PACKAGES) else ["workers/*"]
+)
+
 import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 from tests.chromium import browser  # noqa: E402, F401  (the session's headless Chromium)
 
-collect_ignore_glob = []
 WAGTAIL_SETTINGS = "tests.wagtailshop.settings"
 # The Wagtail tests run only with Wagtail installed and its site's settings
 # (pytest --ds tests.wagtailshop.settings tests/wagtail); the default suite never collects them.

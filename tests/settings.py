@@ -1,5 +1,6 @@
 """Test settings: the example shop's, on SQLite by default or on ``DATABASE_URL``."""
 
+import importlib.util
 import os
 
 from example_project.settings import *  # noqa: F403
@@ -28,3 +29,10 @@ CLERK = {
     "SYNC_DELIVERY": "manual",
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The task backends of the worker tests (tests/workers), when their packages are installed.
+if importlib.util.find_spec("django_tasks_db") and importlib.util.find_spec("django_tasks_rq"):
+    from tests.workers.backends import rq_queues
+
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db", "django_rq"]
+    RQ_QUEUES = rq_queues()

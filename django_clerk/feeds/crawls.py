@@ -38,6 +38,7 @@ from django.views.decorators.debug import sensitive_variables
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds.authentication import TOKEN_HEADER
 from django_clerk.models import FeedCrawl, FeedCursor, Store
+from django_clerk.signals import feed_crawled, send_safely
 
 logger = logging.getLogger("django_clerk.feeds")
 
@@ -148,27 +149,33 @@ class CrawlPage:
     ) -> None:
         """Count the page served and move the cursor past it (``limit`` ``None``: a whole
         feed export, a crawl of one page). Never fails the feed for it."""
+        finished: int | None = None  # the crawl record this page finished
         try:
             if limit is not None:
                 # Starting or finishing writes the record too: one commit for both. A page
                 # in between is one UPDATE, its own transaction.
                 several = self.step is Step.START or items < limit
                 with transaction.atomic(savepoint=False) if several else nullcontext():
-                    self.move(limit, items, last_key, duration)
+                    finished = self.move(limit, items, last_key, duration)
             elif self.step is Step.START:
                 forget_idle_cursors()
-                self.create_record(True, items, duration)
+                finished = self.create_record(True, items, duration).pk
         except DatabaseError:  # e.g. the tables are not migrated yet
             logger.warning("Could not record a crawl of %s", self.entity, exc_info=True)
+        if finished is not None:
+            announce_crawl(self.store, self.entity, finished)
 
-    def move(self, limit: int, items: int, last_key: str | None, duration: float) -> None:
+    def move(self, limit: int, items: int, last_key: str | None, duration: float) -> int | None:
+        """Move the cursor; return the id of the crawl record this page finished, if any."""
         cursor, now, short = self.cursor, timezone.now(), items < limit
+        done: int | None = None
         if self.step is Step.START:
             forget_idle_cursors(now)
             if cursor is not None and cursor.crawl_id is not None and not cursor.finished:
                 write_counters(cursor)  # the same importer gave up its last crawl
             crawl_id: int | None = self.create_record(short, items, duration, now).pk
             counters, finished = (1, items, duration), short
+            done = crawl_id if short else None
         elif cursor is None:  # a crawl we did not see start: read by key from here on
             crawl_id, counters, finished = None, (0, 0, 0.0), short
         else:
@@ -181,11 +188,12 @@ class CrawlPage:
                     FeedCrawl.objects.filter(pk=crawl_id).update(
                         **dict(zip(COUNTERS, counters, strict=True)), finished_at=now
                     )
+                    done = crawl_id
                 finished = True
         if items == 0:  # the end, confirmed: nothing more to read by key
             if cursor is not None:
                 FeedCursor.objects.filter(pk=cursor.pk).delete()
-            return
+            return done
         # The importer asks ``offset + limit`` next, after a short page too (Feed V2 asks
         # until a page is empty): that page is read after the last key served.
         values: dict[str, Any] = {
@@ -204,6 +212,7 @@ class CrawlPage:
             save_cursor(
                 FeedCursor(scope=self.scope, store=self.store, entity=self.entity, **values)
             )
+        return done
 
     def create_record(
         self, finished: bool, items: int, duration: float, now: datetime.datetime | None = None
@@ -220,6 +229,21 @@ class CrawlPage:
             items=items,
             duration=duration,
         )
+
+
+def announce_crawl(store: Store, entity: str, crawl_id: int) -> None:
+    """Send :data:`~django_clerk.signals.feed_crawled` for a finished crawl (after its commit,
+    never failing the feed)."""
+
+    def send() -> None:
+        crawl = FeedCrawl.objects.filter(pk=crawl_id).first()
+        if crawl is not None:
+            send_safely(feed_crawled, store, entity=entity, crawl=crawl)
+
+    try:
+        transaction.on_commit(send, robust=True)
+    except DatabaseError:
+        logger.warning("Could not announce a crawl of %s", entity, exc_info=True)
 
 
 def save_cursor(cursor: FeedCursor) -> None:

@@ -41,6 +41,7 @@ from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
+from django_clerk.signals import changes_delivered, delivery_failed, send_safely
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
 
@@ -88,10 +89,13 @@ def deliver_due(
     max_batches: int | None = None,
     max_transient_failures: int | None = None,
     using: str | None = None,
+    yield_gil: bool = True,
 ) -> DeliveryReport:
     """Deliver due changes, one batch of one store and entity at a time, until none is due
     (or ``max_batches`` were sent, or ``max_transient_failures`` batches in a row met a
     transient error: Clerk is probably down, and the rest stays due for the next run).
+    ``yield_gil`` hands the GIL over after each object serialized (for the delivery thread
+    of web processes; a task worker has no request threads to hand it to).
 
     A run's length is bounded: each batch makes at most one call that can meet a transient
     error (``SYNC_TIMEOUT`` seconds at most), so a run against a hanging Clerk ends after about
@@ -104,7 +108,7 @@ def deliver_due(
         if claim is None:
             break
         batches += 1
-        result = deliver_batch(*claim, using=using)
+        result = deliver_batch(*claim, using=using, yield_gil=yield_gil)
         report += result
         if result.transient_failures:
             consecutive_failures += 1
@@ -169,7 +173,7 @@ def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet[Any, A
 
 
 def deliver_batch(
-    token: str, rows: list[PendingChange], *, using: str = "default"
+    token: str, rows: list[PendingChange], *, using: str = "default", yield_gil: bool = True
 ) -> DeliveryReport:
     """Push the claimed ``rows`` (one store, one entity) and settle each of them."""
     report = DeliveryReport()
@@ -187,7 +191,7 @@ def deliver_batch(
     several = len(serializers) > 1
     for serializer, (prefix, keys) in by_source.items():
         objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
-        found, bad = push.serialize_each(serializer, objects, store)
+        found, bad = push.serialize_each(serializer, objects, store, yield_gil=yield_gil)
         # Rendered objects are named by their key as the database gives it back; a row is
         # matched through its parsed key, so a key recorded in another spelling (a UUID in
         # hex or capitals, an int as "05") is still its object, never taken for a gone one.
@@ -215,6 +219,14 @@ def deliver_batch(
 
     report.upserted = _settle_ok(token, upserted.ok, using)
     report.deleted = _settle_ok(token, deleted.ok, using)
+    if upserted.ok or deleted.ok:
+        send_safely(
+            changes_delivered,
+            store,
+            entity=entity,
+            upserted=list(upserted.ok),
+            deleted=list(deleted.ok),
+        )
     report.calls = upserted.calls + deleted.calls
     failed.update(upserted.failed)
     failed.update(deleted.failed)
@@ -236,11 +248,36 @@ def deliver_batch(
     elif report.delivered:
         _wake_waiting(store.pk, entity, using)
     report.failed += _settle_failed(token, failed, using)
+    _announce_failures(store, entity, retry, error, failed)
     # Rows changed again while we sent them lost our token: release them for the next round.
     PendingChange.objects.using(using).filter(
         pk__in=[r.pk for r in rows], lease__isnull=True
     ).update(claimed_until=None)
     return report
+
+
+def _announce_failures(
+    store: Store, entity: str, retry: set[str], error: Any, failed: dict[str, str]
+) -> None:
+    """Send ``delivery_failed`` for the rows waiting for a retry and for those refused."""
+    if retry:
+        send_safely(
+            delivery_failed,
+            store,
+            entity=entity,
+            object_ids=sorted(retry),
+            error=str(error) if error is not None else "",
+            transient=error is None or classify(error) is Failure.TRANSIENT,
+        )
+    if failed:
+        send_safely(
+            delivery_failed,
+            store,
+            entity=entity,
+            object_ids=sorted(failed),
+            error="; ".join(sorted(set(failed.values())))[:2000],
+            transient=False,
+        )
 
 
 def _split_by_source(

@@ -29,7 +29,9 @@ def deliver_pending() -> dict[str, Any]:
     this one) schedules the retry, on backends that can defer tasks. After
     ``SYNC_BREAKER_THRESHOLD`` failed pushes in a row the run stops (Clerk is down or hangs),
     and the next one is deferred by ``SYNC_BREAKER_COOLDOWN`` seconds at least."""
-    report = deliver_due(max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD))
+    report = deliver_due(
+        max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD), yield_gil=False
+    )
     if report.stopped:
         schedule_next_retry(
             not_before=timezone.now()
@@ -37,6 +39,7 @@ def deliver_pending() -> dict[str, Any]:
         )
     elif report.retrying:
         schedule_next_retry()
+    schedule_after_leases()
     return {
         "upserted": report.upserted,
         "deleted": report.deleted,
@@ -66,3 +69,21 @@ def schedule_next_retry(not_before: Any = None) -> None:
     next_due = pending.order_by("due_at").values_list("due_at", flat=True).first()
     if next_due is not None:
         enqueue_delivery(run_after=max(next_due, earliest))
+
+
+def schedule_after_leases() -> None:
+    """Enqueue a deferred delivery for when the earliest live claim runs out, if any.
+
+    A delivery that dies mid-batch (its worker killed) leaves its rows claimed until their
+    lease runs out; no later commit may come to enqueue a delivery then, so every run that
+    ends while others hold claims asks for one. When the claiming delivery finishes first,
+    the deferred run finds nothing to do and asks for nothing more."""
+    now = timezone.now()
+    lease_end = (
+        PendingChange.objects.filter(state=PendingChange.State.PENDING, claimed_until__gt=now)
+        .order_by("claimed_until")
+        .values_list("claimed_until", flat=True)
+        .first()
+    )
+    if lease_end is not None:
+        enqueue_delivery(run_after=lease_end + timedelta(seconds=1))

@@ -12,12 +12,15 @@ from the environment, and for deployment:
   ``X-Forwarded-Proto`` on every request (and drops the client's own), so a request is
   taken as HTTPS when that header says ``https``. Off by default: a client could otherwise
   pass a plain-http request off as HTTPS.
+* ``CLERK_SYNC_DELIVERY`` and ``DJANGO_TASKS_BACKEND``: who delivers the real-time sync (see
+  the block above ``LOGGING``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -183,6 +186,33 @@ if os.environ.get("CLERK_EU_PUBLIC_KEY"):  # the euro store's keys
 SHOP_SANDBOX_JS_URL = sandbox_js_url(CLERK["API_URL"])
 if SHOP_SANDBOX_JS_URL:
     CLERK["CLERK_JS_URL"] = SHOP_SANDBOX_JS_URL
+
+# -- Delivery of the real-time sync: CLERK_SYNC_DELIVERY and DJANGO_TASKS_BACKEND ------------
+# CLERK_SYNC_DELIVERY: "thread" (the default), "task" or "manual". In task mode the delivery
+# is a task of the backend DJANGO_TASKS_BACKEND: "immediate" (after the commit, in the same
+# process), "db" (django-tasks-db: run `python manage.py db_worker`) or "rq" (django-tasks-rq
+# on Redis at REDIS_URL: run `python manage.py rqworker default --with-scheduler
+# --job-class django_tasks_rq.Job`). The "db" and "rq" backends need `pip install
+# django-clerkio[workers]`.
+CLERK["SYNC_DELIVERY"] = os.environ.get("CLERK_SYNC_DELIVERY", "thread")
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+if os.environ.get("DJANGO_TASKS_BACKEND"):
+    _tasks_backend = os.environ["DJANGO_TASKS_BACKEND"]
+    if _tasks_backend == "immediate":
+        _tasks_package = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+        _backend_path = f"{_tasks_package}.backends.immediate.ImmediateBackend"
+    elif _tasks_backend in TASK_BACKENDS:
+        _backend_path = TASK_BACKENDS[_tasks_backend]
+        INSTALLED_APPS += ["django_tasks_db"] if _tasks_backend == "db" else ["django_rq"]
+    else:
+        raise ValueError(
+            f"DJANGO_TASKS_BACKEND must be immediate, db or rq, not {_tasks_backend!r}"
+        )
+    TASKS = {"default": {"BACKEND": _backend_path}}
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 LOGGING = {
     "version": 1,

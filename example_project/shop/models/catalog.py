@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from django_clerk.sync import SyncedQuerySet
+
 
 def media_url(path: str) -> str:
     """The URL of an image stored as a plain path under MEDIA_URL ("" when there is none)."""
@@ -88,7 +90,9 @@ class Category(models.Model):
         return media_url(self.image)
 
 
-class ProductQuerySet(models.QuerySet["Product"]):
+class ProductQuerySet(SyncedQuerySet["Product"]):
+    """``update()``, ``bulk_create()``, ``bulk_update()`` and ``delete()`` reach Clerk too."""
+
     def published(self) -> ProductQuerySet:
         return self.filter(is_published=True)
 

@@ -1,0 +1,135 @@
+"""Sending the app's warnings and errors to Clerk.io's remote log (``log/debug``).
+
+:class:`ClerkLogHandler` is an optional logging handler::
+
+    LOGGING = {
+        "version": 1,
+        "handlers": {
+            "clerk": {
+                "class": "django_clerk.log_handler.ClerkLogHandler",
+                "level": "WARNING",
+                "store": "default",  # the store whose public key the lines are sent with
+            },
+        },
+        "loggers": {"django_clerk": {"handlers": ["clerk"], "level": "INFO"}},
+    }
+
+A record is only formatted and put on a bounded in-memory queue by the thread that logs it
+(a request never waits for Clerk); a daemon thread per process sends the queue's lines, one
+call each, with the store's public key (``log/debug`` takes no private key). When the queue is
+full (Clerk is slow or down), new lines are dropped and counted, never blocking. The handler
+never recurses: records of the API client's own logger, and anything logged while a line is
+being sent, are not sent. The store's private key is removed from every line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from typing import Any
+
+__all__ = ["ClerkLogHandler"]
+
+LEVELS = {logging.WARNING: "warn", logging.ERROR: "error", logging.CRITICAL: "error"}
+IGNORED_LOGGERS = ("django_clerk.client",)
+"""The API client logs its own calls and failures: sending those would call it again."""
+QUEUE_SIZE = 1000
+MAX_MESSAGE = 2000
+
+_sending = threading.local()
+
+
+class ClerkLogHandler(logging.Handler):
+    """A handler that sends records to Clerk's ``log/debug`` from a background thread."""
+
+    def __init__(
+        self, level: int | str = logging.WARNING, store: str = "default", timeout: float = 5.0
+    ) -> None:
+        super().__init__(level)
+        self.store_code = store
+        self.timeout = timeout
+        self.dropped = 0
+        self.lines: queue.Queue[tuple[str, str, dict[str, Any]] | None] = queue.Queue(QUEUE_SIZE)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(_sending, "active", False):
+            return False  # logged while sending a line: never recurse
+        if record.name.startswith(IGNORED_LOGGERS):
+            return False
+        return bool(super().filter(record))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = self.format(record)[:MAX_MESSAGE]
+            level = LEVELS.get(record.levelno, "warn" if record.levelno > logging.INFO else "log")
+            metadata = {"logger": record.name}
+            self.lines.put_nowait((message, level, metadata))
+        except queue.Full:
+            self.dropped += 1
+            return
+        except Exception:
+            self.handleError(record)
+            return
+        self._ensure_thread()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="django-clerk-log", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        _sending.active = True
+        while True:
+            line = self.lines.get()
+            try:
+                if line is None:
+                    return
+                self.send(*line)
+            except Exception:  # Clerk down, no such store: the line is lost, never re-logged
+                self.dropped += 1
+            finally:
+                self.lines.task_done()
+
+    def send(self, message: str, level: str, metadata: dict[str, Any]) -> None:
+        """Send one line (in the handler's thread)."""
+        from django.db import close_old_connections
+
+        from django_clerk.client import ClerkClient
+        from django_clerk.models import Store
+
+        try:
+            store = Store.objects.get(code=self.store_code)
+            credentials = store.credentials()
+        finally:
+            close_old_connections()
+        if credentials.private_key:
+            message = message.replace(credentials.private_key, "***")
+        with ClerkClient(credentials.public_key, timeout=self.timeout, retries=0) as client:
+            client.log_debug(message, level, **metadata)
+
+    def wait_sent(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued line was sent or dropped (tests)."""
+        done = threading.Event()
+
+        def waiter() -> None:
+            self.lines.join()
+            done.set()
+
+        threading.Thread(target=waiter, daemon=True).start()
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            with contextlib.suppress(queue.Full):
+                self.lines.put_nowait(None)
+        super().close()

@@ -1,0 +1,78 @@
+"""ClerkLogHandler: lines reach Clerk's log/debug from a background thread, without keys,
+without recursion, and without ever making the logging thread wait."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from django_clerk.log_handler import QUEUE_SIZE, ClerkLogHandler
+
+realdb = pytest.mark.django_db(transaction=True)  # the handler's thread reads the store
+
+
+@pytest.fixture
+def handler(clerk_store):
+    handler = ClerkLogHandler(store="default", timeout=2.0)
+    logger = logging.getLogger("django_clerk.ops_test")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    handler.close()
+
+
+def lines(clerk_api):
+    return clerk_api.logged("log/debug")
+
+
+@realdb
+def test_warnings_and_errors_reach_clerk_without_the_private_key(handler, clerk_api):
+    logger = logging.getLogger("django_clerk.ops_test")
+    logger.info("not sent: below WARNING")
+    logger.warning("slow push of %d products", 3)
+    logger.error("refused with default-private in the text")
+    assert handler.wait_sent()
+    sent = lines(clerk_api)
+    assert [(line["type"], line["message"]) for line in sent] == [
+        ("warn", "slow push of 3 products"),
+        ("error", "refused with *** in the text"),
+    ]
+    assert sent[0]["metadata"] == {"logger": "django_clerk.ops_test"}
+    [request] = clerk_api.calls("POST", "log/debug")[:1]
+    assert "default-private" not in repr(request.json) + repr(request.query)
+
+
+@realdb
+def test_logging_never_waits_for_clerk(handler, clerk_api):
+    clerk_api.hang(1.5, n=1, path="log/debug")
+    started = time.perf_counter()
+    for n in range(20):
+        logging.getLogger("django_clerk.ops_test").warning("line %d", n)
+    assert time.perf_counter() - started < 0.5
+    assert handler.wait_sent(30)
+    assert len(lines(clerk_api)) == 20
+
+
+@realdb
+def test_no_recursion_when_clerk_fails(handler, clerk_api):
+    client_logger = logging.getLogger("django_clerk.client")
+    client_logger.addHandler(handler)  # the client's own failures must not be sent
+    try:
+        clerk_api.go_down("503")
+        logging.getLogger("django_clerk.ops_test").error("first")
+        assert handler.wait_sent()
+        assert clerk_api.count("log/debug") == 1  # one attempt, nothing logged about it sent
+        assert handler.dropped == 1
+    finally:
+        client_logger.removeHandler(handler)
+
+
+def test_a_full_queue_drops_lines_instead_of_blocking():
+    handler = ClerkLogHandler()
+    handler._ensure_thread = lambda: None  # no sender: the queue only fills
+    record = logging.LogRecord("django_clerk.x", logging.ERROR, __file__, 1, "boom", (), None)
+    for _ in range(QUEUE_SIZE + 5):
+        handler.handle(record)
+    assert handler.lines.qsize() == QUEUE_SIZE and handler.dropped == 5
