@@ -64,7 +64,9 @@ class ClerkLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = self.format(record)[:MAX_MESSAGE]
+            # Cut far beyond what is sent: the keys are removed (in the sending thread)
+            # before the line is cut to MAX_MESSAGE, so no cut key can slip through.
+            message = self.format(record)[: 4 * MAX_MESSAGE]
             level = LEVELS.get(record.levelno, "warn" if record.levelno > logging.INFO else "log")
             metadata = {"logger": record.name}
             self.lines.put_nowait((message, level, metadata))
@@ -107,12 +109,12 @@ class ClerkLogHandler(logging.Handler):
         from django_clerk.models import Store
 
         try:
-            store = Store.objects.get(code=self.store_code)
-            credentials = store.credentials()
+            stores = list(Store.objects.all())
+            credentials = next(s for s in stores if s.code == self.store_code).credentials()
+            keys = [s.credentials().private_key for s in stores]
         finally:
             close_old_connections()
-        if credentials.private_key:
-            message = message.replace(credentials.private_key, "***")
+        message = scrubbed(message, keys)
         with ClerkClient(credentials.public_key, timeout=self.timeout, retries=0) as client:
             client.log_debug(message, level, **metadata)
 
@@ -133,3 +135,16 @@ class ClerkLogHandler(logging.Handler):
             with contextlib.suppress(queue.Full):
                 self.lines.put_nowait(None)
         super().close()
+
+
+def scrubbed(message: str, keys: list[str]) -> str:
+    """``message`` without any store's private key (in any spelling), cut to
+    :data:`MAX_MESSAGE`, without the start of a key that the cut may have left at its end."""
+    from django_clerk.client.transport import REDACTED, redact
+
+    text = redact(message, [key for key in keys if key])[:MAX_MESSAGE]
+    for key in keys:
+        for size in range(min(len(key) - 1, len(text)), 3, -1):
+            if text.endswith(key[:size]):
+                return text[:-size] + REDACTED
+    return text

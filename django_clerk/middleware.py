@@ -1,12 +1,14 @@
-"""JSON error answers for the app's URLs, also when Django's own middleware refuses a request.
+"""JSON error answers for the app's URLs, also when Django answers for the app.
 
 The app's views answer every error as JSON. A request can be refused before it reaches them,
 though: a ``Host`` header not in ``ALLOWED_HOSTS`` (``DisallowedHost``, raised by
 ``CommonMiddleware``), a body or form too large for the limits, or another middleware's own
-refusal. Django then renders its HTML error page, which Clerk's importer cannot read.
-:class:`JSONErrorsMiddleware`, first in ``MIDDLEWARE``, answers those with the app's JSON
-error (``{"error": {"code": N, "message": "..."}}``) when the path is one of the app's; every
-other response passes unchanged.
+refusal; and Django answers for a view that raised what it turns into a response itself (too
+many query parameters, an unexpected error). Django then renders its HTML error page, which
+Clerk's importer and a headless storefront cannot read. :class:`JSONErrorsMiddleware`, first
+in ``MIDDLEWARE``, answers those with the app's JSON error (``{"error": {"code": N,
+"message": "..."}}``) when the path is one of the app's; every other response passes
+unchanged, and so do the pages the app renders for people on purpose (the unsubscribe page).
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from django.urls import Resolver404, resolve
 APP_NAMESPACE = "django_clerk"
 
 MESSAGES = {
-    400: "Bad request: refused before it reached the app (for example, its Host header is "
-    "not one of the site's ALLOWED_HOSTS).",
-    403: "Forbidden: refused before it reached the app.",
+    400: "Bad request (for example, too many parameters, or a Host header that is not one "
+    "of the site's ALLOWED_HOSTS).",
+    403: "Forbidden.",
     413: "The request is too large.",
+    500: "Internal error.",
 }
+#: Set on a response the app renders for people on purpose (HTML is its answer).
+FOR_PEOPLE = "clerk_page_for_people"
 
 
 def is_app_path(path: str) -> bool:
@@ -50,8 +55,8 @@ def json_error(status: int) -> JsonResponse:
 
 
 class JSONErrorsMiddleware:
-    """Put it first in ``MIDDLEWARE``: an error page for one of the app's URLs that no view
-    of the app produced (the request was refused by middleware) becomes a JSON error."""
+    """Put it first in ``MIDDLEWARE``: an HTML (or any non-JSON) error answer to one of the
+    app's URLs becomes a JSON error, unless the app rendered it for people on purpose."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -60,7 +65,7 @@ class JSONErrorsMiddleware:
         response = self.get_response(request)
         if (
             response.status_code >= 400
-            and getattr(request, "resolver_match", None) is None  # no view answered
+            and not getattr(response, FOR_PEOPLE, False)
             and "json" not in str(response.get("Content-Type", ""))
             and is_app_path(request.path_info)
         ):

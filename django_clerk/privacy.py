@@ -14,7 +14,9 @@
 The shop's own rows are the shop's to delete or anonymise (a customer deleted afterwards
 is deleted from Clerk by the real-time sync): while they remain, feeds and syncs would send
 the person again. With ``CLERK["FORGET_ON_USER_DELETE"] = True`` deleting a user (the
-``AUTH_USER_MODEL``) forgets their e-mail after the commit.
+``AUTH_USER_MODEL``) queues forgetting their e-mail (:func:`queue_forget`): the request
+never waits for Clerk, and the outbox asks it after the commit until it confirms. A store
+that :func:`forget_customer` cannot reach for a transient reason is queued the same way.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete
 
 from django_clerk.client import ClerkClient, ClerkError
+from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.consent.subscriptions import subscription_sources
 from django_clerk.mapping.registry import declared_prefix, get_serializers
 from django_clerk.models import ForgottenCustomer, PendingChange, Store, email_hash
+from django_clerk.models.sync import FORGET
+from django_clerk.sync import outbox
 
 logger = logging.getLogger("django_clerk.privacy")
 PERSON_ENTITIES = ("customers", "orders")
@@ -49,6 +53,7 @@ class ForgetResult:
     forgotten: list[str] = field(default_factory=list)  # codes of stores Clerk confirmed
     failed: dict[str, str] = field(default_factory=dict)  # store code -> Clerk's error
     purged: int = 0  # pending changes removed from the outbox
+    queued: int = 0  # stores that failed for a transient reason: asked again by the delivery
     record: ForgottenCustomer | None = None
 
     @property
@@ -67,6 +72,7 @@ def forget_customer(email: str, *, stores: Iterable[Store] | None = None) -> For
         raise ValueError("forget_customer() needs an e-mail address")
     result = ForgetResult(purged=purge_pending_changes(email))
     targets = list(Store.objects.filter(is_active=True) if stores is None else stores)
+    retry: list[int] = []
     for store in targets:
         if not store.credentials().private_key:
             continue
@@ -75,11 +81,16 @@ def forget_customer(email: str, *, stores: Iterable[Store] | None = None) -> For
             client.forget(email)
         except ClerkError as exc:
             result.failed[store.code] = str(exc)
+            if classify(exc) is not Failure.REFUSED:
+                retry.append(store.pk)
             logger.error("Clerk.io store %s could not forget a customer: %s", store.code, exc)
         else:
             result.forgotten.append(store.code)
         finally:
             client.close()
+    if retry:  # never given up: the delivery asks again, with the usual backoff
+        outbox.record(FORGET, [email], store_ids=retry)
+        result.queued = len(retry)
     result.record = ForgottenCustomer.objects.create(
         email_hash=email_hash(email),
         stores=",".join(result.forgotten),
@@ -130,27 +141,39 @@ def person_sources() -> list[tuple[str, str, type[Model], list[str]]]:
     return found
 
 
-def forget_deleted_user(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """``post_delete`` of the user model: forget the user's e-mail after the commit."""
+def queue_forget(email: str, *, using: str = "default") -> ForgottenCustomer:
+    """Forget ``email`` without calling Clerk now: its pending changes are purged, every
+    active store with a private key gets a change asking Clerk to forget the address (sent
+    after the commit by whoever delivers, retried until Clerk confirms) and the audit row is
+    written, all in the caller's transaction."""
+    email = (email or "").strip()
+    if "@" not in email:
+        raise ValueError("queue_forget() needs an e-mail address")
+    purged = purge_pending_changes(email)
+    stores = [
+        store
+        for store in Store.objects.using(using).filter(is_active=True)
+        if store.credentials().private_key
+    ]
+    if stores:
+        outbox.record(FORGET, [email], using=using, store_ids=[store.pk for store in stores])
+    return ForgottenCustomer.objects.using(using).create(
+        email_hash=email_hash(email),
+        stores=",".join(store.code for store in stores),
+        failed_stores="",
+        purged_changes=purged,
+    )
+
+
+def forget_deleted_user(sender: Any, instance: Any, using: str = "default", **kwargs: Any) -> None:
+    """``post_delete`` of the user model: queue forgetting the user's e-mail, in the deleting
+    transaction (no call to Clerk in the request; sent after the commit, never given up)."""
     if not clerk_settings.FORGET_ON_USER_DELETE:
         return
     email = getattr(instance, getattr(instance, "EMAIL_FIELD", "email"), "") or ""
     if "@" not in email:
         return
-
-    def forget() -> None:
-        try:
-            outcome = forget_customer(email)
-        except Exception:  # the deletion is done; it must not fail because of Clerk
-            logger.exception("Forgetting a deleted user in Clerk.io failed")
-            return
-        if not outcome.ok:
-            logger.error(
-                "Clerk.io did not forget a deleted user in %s: run clerk_forget",
-                ", ".join(outcome.failed),
-            )
-
-    transaction.on_commit(forget)
+    queue_forget(email, using=using)
 
 
 def connect_user_deletion() -> None:

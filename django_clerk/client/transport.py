@@ -55,13 +55,18 @@ MAX_RETRY_AFTER = 60.0
 """Longest ``Retry-After`` honoured, in seconds; longer requests are shortened to this."""
 
 USER_AGENT = f"django-clerkio/{__version__} python-requests/{requests.__version__}"
-_PRIVATE_KEY_PARAM = re.compile(r"(private_key(?:=|%3D|\"\s*:\s*\"|'\s*:\s*'))[^&\s'\"#)]*")
+#: ``private_key=...`` and ``email=...`` (personal data, e.g. of a person Clerk is asked to
+#: forget) in URLs and JSON, whose values are masked in every message and log line.
+_PRIVATE_KEY_PARAM = re.compile(
+    r"((?<![A-Za-z_])(?:private_key|email)(?:=|%3D|\"\s*:\s*\"|'\s*:\s*'))[^&\s'\"#)]*"
+)
 REDACTED = "***"
 
 
 @sensitive_variables("text", "secrets", "secret", "form")
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every ``private_key=...`` value and every given secret masked."""
+    """``text`` with every ``private_key=...`` and ``email=...`` value and every given secret
+    masked."""
     text = _PRIVATE_KEY_PARAM.sub(r"\1" + REDACTED, text)
     for secret in secrets:
         if not secret:
@@ -80,7 +85,7 @@ class _RedactPrivateKeyFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken record is not ours to fix
             return True
-        if "private_key" in message:
+        if "private_key" in message or "email" in message:
             record.msg, record.args = redact(message), ()
         return True
 

@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_clerk import ENTITIES
 
 ENTITY_CHOICES = [(entity, entity) for entity in ENTITIES]
+#: A change of the outbox that is no object: asking Clerk to forget a person (the object id
+#: is the e-mail address, kept only until Clerk confirms; see :mod:`django_clerk.privacy`).
+FORGET = "forget"
+OUTBOX_ENTITY_CHOICES = [*ENTITY_CHOICES, (FORGET, "forget a person")]
 
 
 class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
@@ -59,7 +63,7 @@ class PendingChange(models.Model):
         related_name="pending_changes",
         verbose_name=_("store"),
     )
-    entity = models.CharField(_("entity"), max_length=20, choices=ENTITY_CHOICES)
+    entity = models.CharField(_("entity"), max_length=20, choices=OUTBOX_ENTITY_CHOICES)
     #: The primary key as text (``str(pk)``: an int, a string, a UUID), up to 255 characters.
     object_id = models.CharField(_("object id"), max_length=255)
     state = models.CharField(

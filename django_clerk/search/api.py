@@ -9,6 +9,7 @@ max-age=SEARCH["CACHE_SECONDS"]``, and Clerk's answers are cached server-side as
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.cache import patch_cache_control
@@ -31,6 +32,10 @@ PRODUCT_LOGICS = ("substituting", "complementary", "bundle")
 PLAIN_LOGICS = ("popular", "trending", "new", "currently_watched", "recently_bought")
 CATEGORY_LOGICS = ("popular", "trending", "new")
 RECOMMENDATION_LOGICS = (*PLAIN_LOGICS, *PRODUCT_LOGICS, "keywords", "visitor/history")
+
+
+#: An id in a URL or a list: a primary key or prefixed id, URL-safe text.
+URL_ID = re.compile(r"[A-Za-z0-9._~:-]{1,64}")
 
 
 class CommonParams(serializers.Serializer[Any]):
@@ -68,12 +73,13 @@ class RecommendationParams(CommonParams):
 
 
 class ClerkUnavailableResponse(Response):
-    def __init__(self, reason: str) -> None:
+    """503: Clerk did not answer (the reason is logged, never shown to the public)."""
+
+    def __init__(self) -> None:
         super().__init__(
             {
-                "detail": "Clerk.io could not answer in time; try again shortly.",
+                "detail": "Clerk.io could not answer right now; try again shortly.",
                 "code": "clerk_unavailable",
-                "reason": reason,
             },
             status=503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
@@ -123,7 +129,7 @@ class StorefrontAPIView(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, calls.SearchUnavailable):
-            return ClerkUnavailableResponse(str(exc))
+            return ClerkUnavailableResponse()
         return super().handle_exception(exc)
 
 
@@ -244,7 +250,7 @@ class RecommendationsAPIView(StorefrontAPIView):
 
     def get(self, request: Request, logic: str) -> Response:
         if logic not in RECOMMENDATION_LOGICS:
-            raise NotFound(f"Unknown logic {logic!r}; one of {', '.join(RECOMMENDATION_LOGICS)}.")
+            raise NotFound(f"Unknown logic; one of {', '.join(RECOMMENDATION_LOGICS)}.")
         params = self.params(request)
         extra: dict[str, Any] = {}
         if logic in PRODUCT_LOGICS:
@@ -272,6 +278,9 @@ class RecommendationsAPIView(StorefrontAPIView):
 
 
 def _id(value: str) -> Any:
-    """An id from the URL: an int when it is one (Clerk keeps ids typed), else the text."""
+    """An id from the URL: an int when it is one (Clerk keeps ids typed), else the text;
+    anything but at most 64 URL-safe characters is a 400."""
     value = value.strip()
+    if not URL_ID.fullmatch(value):
+        raise ValidationError({"id": ["at most 64 letters, digits and ._~:-"]})
     return int(value) if value.isdigit() and len(value) < 19 else value

@@ -31,6 +31,10 @@ LABEL_API_CATEGORY = "Category page (API)"
 LABEL_API_RECOMMENDATIONS = "Recommendations (API)"
 
 
+#: Endpoints whose answer depends on the visitor: cached per visitor, never shared.
+PERSONAL_ENDPOINTS = ("recommendations/visitor/", "recommendations/customer/")
+
+
 class SearchUnavailable(Exception):
     """Clerk could not answer (down, slow, refusing, or no public key for the store)."""
 
@@ -64,13 +68,15 @@ class ClerkCalls:
             raise SearchUnavailable("no public key is configured for this store")
         params = {k: v for k, v in params.items() if v is not None}
         params["labels"] = [label]
-        key = self.cache_key(endpoint, params)
+        visitor = self.visitor()
+        # An answer about one visitor (their history, what they may like) is theirs alone.
+        personal = visitor if endpoint.startswith(PERSONAL_ENDPOINTS) else None
+        key = self.cache_key(endpoint, params, personal)
         seconds = self.options.cache_seconds
         cached = _cache_get(key) if seconds else None
         if isinstance(cached, dict):
             return ClerkResult.from_response(cached)
         client = ClerkClient(self.public_key, timeout=self.options.timeout, retries=0)
-        visitor = self.visitor()
         try:
             with client:
                 if visitor:
@@ -83,13 +89,16 @@ class ClerkCalls:
             _cache_set(key, result.raw, seconds)
         return result
 
-    def cache_key(self, endpoint: str, params: dict[str, Any]) -> str:
+    def cache_key(self, endpoint: str, params: dict[str, Any], visitor: str | None = None) -> str:
+        """The cache key of a call: the store, the endpoint and its parameters, and for an
+        answer about one visitor (:data:`PERSONAL_ENDPOINTS`), that visitor."""
         material = json.dumps(
             {
                 "store": getattr(self.store, "code", ""),
                 "public": self.public_key,
                 "endpoint": endpoint,
                 "params": params,
+                "visitor": visitor,
             },
             sort_keys=True,
             default=str,

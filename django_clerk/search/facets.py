@@ -49,7 +49,7 @@ def selection_from(
         attribute = name[len(PARAM_PREFIX) :]
         if attribute not in allowed or not ATTRIBUTE_RE.match(attribute):
             if strict:
-                raise FacetError(f"{name!r}: {attribute!r} is not a facet of this search")
+                raise FacetError(f"{name[:64]!r}: not a facet of this search")
             continue
         raw = getlist(name) if getlist is not None else [params[name]]
         for value in raw:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from typing import Any
 
@@ -76,16 +77,10 @@ def individual_prices(request: HttpRequest) -> JsonResponse:
     if body is None:
         money = money_for(store, rates={})
         try:
-            found = find(user, ids, store) or {}
-        except Exception as exc:
+            prices = answered_prices(find(user, ids, store) or {}, set(ids), money)
+        except Exception as exc:  # the hook failed, or answered something that is no price
             logger.error("CLERK['INDIVIDUAL_PRICES'] failed: %s", type(exc).__name__)
             return error(503, "Prices cannot be read right now.")
-        wanted = set(ids)
-        prices = {
-            str(pid): money.round(float(price))
-            for pid, price in found.items()
-            if str(pid) in wanted and price is not None
-        }
         body = {"currency": money.code or money.base, "prices": prices}
         seconds = clerk_settings.INDIVIDUAL_PRICES_CACHE_SECONDS
         if seconds:
@@ -94,6 +89,20 @@ def individual_prices(request: HttpRequest) -> JsonResponse:
     response["Cache-Control"] = "private, no-store"
     response["Vary"] = "Cookie"
     return response
+
+
+def answered_prices(found: Any, wanted: set[str], money: Any) -> dict[str, float]:
+    """The hook's ``{id: price}`` for the ids asked for, rounded in the store's currency;
+    raises on an answer that is not a mapping of numbers (a price that is not finite too)."""
+    prices: dict[str, float] = {}
+    for pid, price in dict(found).items():
+        if str(pid) not in wanted or price is None:
+            continue
+        amount = float(price)
+        if not math.isfinite(amount):
+            raise ValueError("a price is not a finite number")
+        prices[str(pid)] = money.round(amount)
+    return prices
 
 
 def cache_key(store: Any, customer: Any, ids: list[str]) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import uuid
 from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -41,45 +40,21 @@ from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
+from django_clerk.models.sync import FORGET
 from django_clerk.signals import changes_delivered, delivery_failed, send_safely
 from django_clerk.sync import push
 from django_clerk.sync.entities import store_entities
+from django_clerk.sync.forgets import deliver_forgets
+from django_clerk.sync.settling import (
+    DeliveryReport,
+    settle_failed,
+    settle_ok,
+    settle_retry,
+)
 
 logger = logging.getLogger("django_clerk.sync")
 NEVER_DELETED = frozenset({"orders"})
 """Entities that are a log: an order missing from the feed is not deleted from Clerk."""
-
-
-@dataclass
-class DeliveryReport:
-    """Counts of one or more delivery rounds."""
-
-    upserted: int = 0
-    deleted: int = 0
-    dropped: int = 0  # nothing to send (an order gone, a store or mapping removed)
-    retrying: int = 0  # transient failure (or refused keys): due again after a backoff
-    failed: int = 0  # refused by Clerk: kept as failed for an admin
-    calls: int = 0
-    transient_failures: int = 0  # batches that met a transient error
-    stopped: int = 0  # runs stopped by the circuit breaker (transient failures in a row)
-
-    def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
-
-    @property
-    def delivered(self) -> int:
-        return self.upserted + self.deleted
-
-
-def retry_delay(attempts: int, retry_after: float | None = None) -> float:
-    """Seconds before attempt ``attempts + 1``: ``Retry-After`` if Clerk sent one, else
-    ``SYNC_RETRY_BACKOFF`` doubled per attempt; capped at ``SYNC_RETRY_MAX_BACKOFF``."""
-    cap = float(clerk_settings.SYNC_RETRY_MAX_BACKOFF)
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), cap)
-    return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2.0 ** max(attempts - 1, 0), cap)
 
 
 def deliver_due(
@@ -180,9 +155,11 @@ def deliver_batch(
     first = rows[0]
     entity = first.entity
     store = Store.objects.using(using).filter(pk=first.store_id, is_active=True).first()
+    if entity == FORGET:
+        return deliver_forgets(token, rows, store, using)
     serializers = get_serializers(entity)
     if store is None or not serializers or entity not in store_entities(store):
-        report.dropped = _settle_ok(token, [r.object_id for r in rows], using)
+        report.dropped = settle_ok(token, [r.object_id for r in rows], using)
         return report
 
     payloads: dict[str, dict[str, Any]] = {}
@@ -205,7 +182,7 @@ def deliver_batch(
                 gone[oid] = f"{prefix}{key}" if prefix or several else clerk_id(key)
 
     if gone and entity in NEVER_DELETED:
-        report.dropped = _settle_ok(token, list(gone), using)
+        report.dropped = settle_ok(token, list(gone), using)
         gone = {}
     client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
     try:
@@ -217,8 +194,8 @@ def deliver_batch(
     finally:
         client.close()
 
-    report.upserted = _settle_ok(token, upserted.ok, using)
-    report.deleted = _settle_ok(token, deleted.ok, using)
+    report.upserted = settle_ok(token, upserted.ok, using)
+    report.deleted = settle_ok(token, deleted.ok, using)
     if upserted.ok or deleted.ok:
         send_safely(
             changes_delivered,
@@ -233,7 +210,7 @@ def deliver_batch(
     error = upserted.error or deleted.error
     retry = set(upserted.retry) | set(deleted.retry)
     if retry:
-        report.retrying = _settle_retry(token, rows, retry, error, using)
+        report.retrying = settle_retry(token, rows, retry, error, using)
         if error is None or classify(error) is Failure.TRANSIENT:
             report.transient_failures = 1
             logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
@@ -247,7 +224,7 @@ def deliver_batch(
             )
     elif report.delivered:
         _wake_waiting(store.pk, entity, using)
-    report.failed += _settle_failed(token, failed, using)
+    report.failed += settle_failed(token, failed, using)
     _announce_failures(store, entity, retry, error, failed)
     # Rows changed again while we sent them lost our token: release them for the next round.
     PendingChange.objects.using(using).filter(
@@ -326,51 +303,3 @@ def _wake_waiting(store_id: int, entity: str, using: str) -> int:
         .filter(attempts__gt=0, due_at__gt=now, claimed_until__isnull=True)
         .update(due_at=now)
     )
-
-
-def _mine(token: str, object_ids: Any, using: str) -> QuerySet[Any, Any]:
-    return PendingChange.objects.using(using).filter(lease=token, object_id__in=list(object_ids))
-
-
-def _settle_ok(token: str, object_ids: list[str], using: str) -> int:
-    """Remove delivered rows, unless the object changed again since they were claimed."""
-    if not object_ids:
-        return 0
-    return _mine(token, object_ids, using).delete()[0]
-
-
-def _settle_failed(token: str, reasons: dict[str, str], using: str) -> int:
-    by_reason: dict[str, list[str]] = {}
-    for object_id, reason in reasons.items():
-        by_reason.setdefault(reason[:2000], []).append(object_id)
-    return sum(
-        _mine(token, ids, using).update(
-            state=PendingChange.State.FAILED, last_error=reason, lease=None, claimed_until=None
-        )
-        for reason, ids in by_reason.items()
-    )
-
-
-def _settle_retry(
-    token: str, rows: list[PendingChange], object_ids: set[str], error: Any, using: str
-) -> int:
-    """Make the rows due again after a backoff (``SYNC_RETRY_MAX_BACKOFF`` at most), with
-    the error shown. There is no attempt limit: a row leaves only once Clerk took it."""
-    by_attempts: dict[int, list[str]] = {}
-    for row in rows:
-        if row.object_id in object_ids:
-            by_attempts.setdefault(row.attempts + 1, []).append(row.object_id)
-    now = timezone.now()
-    reason = str(error)[:2000] if error is not None else ""
-    retrying = 0
-    for attempts, ids in by_attempts.items():
-        delay = retry_delay(attempts, getattr(error, "retry_after", None))
-        retrying += _mine(token, ids, using).update(
-            attempts=attempts,
-            state=PendingChange.State.PENDING,
-            due_at=now + timedelta(seconds=delay),
-            last_error=reason,
-            lease=None,
-            claimed_until=None,
-        )
-    return retrying

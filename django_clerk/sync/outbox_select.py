@@ -50,6 +50,10 @@ def record_selected(
     store_ids = [pk for pk, entities in outbox.realtime_stores.get(using) if entity in entities]
     if not store_ids:
         return
+    if column == "pk" and len(keys.query.alias_map) > 1:
+        # A condition across a relation (``categories__in=...``) may repeat a row, and one
+        # INSERT ... ON CONFLICT may not name a row twice: select the keys by a semi-join.
+        keys = keys.model._base_manager.using(using).filter(pk__in=keys.order_by().values("pk"))
     selected = keys.order_by().values(clerk_key=Cast(column, output_field=models.TextField()))
     if column != "pk":  # several rows may name one owner, or none
         selected = selected.filter(**{f"{column}__isnull": False}).distinct()

@@ -81,6 +81,7 @@ def _consume(digest: str, email: str) -> None:
 
 def _page(request: HttpRequest, step: str, *, status: int = 200, **context: Any) -> HttpResponse:
     response = render(request, TEMPLATE, {"step": step, **context}, status=status)
+    response.clerk_page_for_people = True  # type: ignore[attr-defined]  # HTML on purpose
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -97,7 +98,7 @@ class ClerkUnsubscribeView(FeedAPIView):
             not isinstance(email, str)
             or "@" not in email
             or len(email) > MAX_EMAIL_LENGTH
-            or any(c.isspace() for c in email.strip())
+            or any(c.isspace() or not c.isprintable() for c in email.strip())
         ):
             raise BadParameter("email", "must be an e-mail address.")
         matched = set_subscription(email, False)

@@ -65,6 +65,15 @@ def test_redact_masks_private_key_in_urls_and_literal_secrets() -> None:
     assert redact("nothing to hide", [""]) == "nothing to hide"
 
 
+def test_redact_masks_email_addresses_in_urls_and_json() -> None:
+    """An address (a person Clerk is asked to forget, a customer's history) is personal data:
+    it never reaches a log line or an error message."""
+    url = "/v2/privacy/forget?key=pub&email=ann%40example.com&private_key=x"
+    assert redact(url) == "/v2/privacy/forget?key=pub&email=***&private_key=***"
+    assert redact('{"email": "ann@example.com"}') == '{"email": "***"}'
+    assert redact("customer_email=kept") == "customer_email=kept"  # only the email parameter
+
+
 def test_urllib3_debug_log_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
     logging.getLogger("urllib3.connectionpool").debug(

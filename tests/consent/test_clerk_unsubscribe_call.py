@@ -42,7 +42,10 @@ def test_without_valid_credentials_nothing_changes(
     assert Customer.objects.get(pk=customer.pk).subscribed
 
 
-@pytest.mark.parametrize("email", [None, "", "not an address", "x" * 250 + "@example.com", 42])
+@pytest.mark.parametrize(
+    "email",
+    [None, "", "not an address", "x" * 250 + "@example.com", 42, "a\u0000@b.c", "a\x07@b.c"],
+)
 def test_a_bad_email_is_a_json_400(client, clerk_store, clerk_api, customer, email):
     token = clerk_api.issue_token("default-public")
     response = call(client, token, key="default-public", email=email)

@@ -7,10 +7,13 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from shop.models import Customer, NewsletterSubscriber, Order, OrderLine
 
 from django_clerk.models import ForgottenCustomer, PendingChange, email_hash
+from django_clerk.models.sync import FORGET
 from django_clerk.privacy import forget_customer
+from django_clerk.sync.delivery import deliver_due
 
 pytestmark = pytest.mark.django_db
 EMAIL = "ann@example.com"
@@ -104,29 +107,61 @@ def test_the_command_refuses_bad_input(person):
     assert not ForgottenCustomer.objects.exists()
 
 
-def test_deleting_a_user_forgets_them_when_asked(
+def forget_rows():
+    return sorted(
+        (row.store.code, row.object_id) for row in PendingChange.objects.filter(entity=FORGET)
+    )
+
+
+def test_deleting_a_user_queues_forgetting_them_when_asked(
     settings, two_stores, clerk_api, django_user_model, django_capture_on_commit_callbacks
 ):
     user = django_user_model.objects.create_user("ann", EMAIL, "x")
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
-    assert clerk_api.count("privacy/forget") == 0  # off by default
+    assert forget_rows() == [] and not ForgottenCustomer.objects.exists()  # off by default
 
     settings.CLERK = {**settings.CLERK, "FORGET_ON_USER_DELETE": True}
     user = django_user_model.objects.create_user("ann", EMAIL, "x")
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
-    assert clerk_api.count("privacy/forget") == 2
+    assert clerk_api.count("privacy/forget") == 0  # the deleting request never calls Clerk
+    assert forget_rows() == [("default", EMAIL), ("dk", EMAIL)]
     assert ForgottenCustomer.objects.get().email_hash == email_hash(EMAIL)
 
+    report = deliver_due()
+    assert report.deleted == 2 and clerk_api.count("privacy/forget") == 2
+    assert forget_rows() == []
+    assert EMAIL not in app_table_text().lower()  # the address left with the last row
 
-def test_a_failing_clerk_never_breaks_the_user_deletion(
+
+def test_a_failing_clerk_never_breaks_the_user_deletion_nor_loses_it(
     settings, two_stores, clerk_api, django_user_model, django_capture_on_commit_callbacks
 ):
-    settings.CLERK = {**settings.CLERK, "FORGET_ON_USER_DELETE": True, "API_RETRIES": 0}
+    settings.CLERK = {**settings.CLERK, "FORGET_ON_USER_DELETE": True}
     clerk_api.go_down()
     user = django_user_model.objects.create_user("ann", EMAIL, "x")
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
     assert not django_user_model.objects.exists()
-    assert ForgottenCustomer.objects.get().failed_stores == "default,dk"
+    report = deliver_due()
+    assert report.retrying == 2 and report.deleted == 0
+    assert forget_rows() == [("default", EMAIL), ("dk", EMAIL)]  # kept, due after a backoff
+
+    clerk_api.come_up()
+    asked = clerk_api.count("privacy/forget")  # the refused connections are counted too
+    PendingChange.objects.update(due_at=timezone.now())
+    assert deliver_due().deleted == 2
+    assert forget_rows() == [] and clerk_api.count("privacy/forget") == asked + 2
+
+
+def test_a_store_clerk_cannot_reach_now_is_asked_again_by_the_delivery(person, clerk_api, settings):
+    settings.CLERK = {**settings.CLERK, "API_RETRIES": 0}
+    clerk_api.fail_next(path="privacy/forget")  # the first store's call: a 503
+    result = forget_customer(EMAIL)
+    assert len(result.failed) == 1 and result.queued == 1 and len(result.forgotten) == 1
+    (failed_store,) = result.failed
+    assert forget_rows() == [(failed_store, EMAIL)]
+    PendingChange.objects.filter(entity=FORGET).update(due_at=timezone.now())
+    assert deliver_due().deleted == 1
+    assert forget_rows() == []

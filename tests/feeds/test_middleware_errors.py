@@ -72,3 +72,16 @@ def test_w023_when_the_middleware_is_missing_or_late(middleware, warned):
 
     found = [message.id for message in check_errors_middleware(middleware)]
     assert found == (["django_clerk.W023"] if warned else [])
+
+
+@pytest.mark.django_db
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=5)
+@pytest.mark.parametrize("path", ["/clerk/api/search/", "/clerk/prices/"])
+def test_django_answering_for_a_view_of_the_app_answers_json(client, path, django_user_model):
+    """Too many query parameters: Django's own 400 (the view never sees the request)."""
+    client.force_login(django_user_model.objects.create_user("many-fields", password="x"))
+    query = "&".join(f"f{i}=1" for i in range(20))
+    response = client.get(f"{path}?q=a&ids=1&{query}", HTTP_HOST="shop.example.com")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["code"] == 400

@@ -45,3 +45,11 @@ def everyones_prices(user: Any, ids: list[str], store: Any) -> dict[str, float]:
     return {
         str(p): c / 100 for p, c in NegotiatedPrice.objects.values_list("product", "price_cents")
     }
+
+
+def junk_prices(user: Any, ids: list[str], store: Any) -> Any:
+    """A broken hook: what it answers is not ``{id: price}``."""
+    return JUNK.pop(0)
+
+
+JUNK: list[Any] = []

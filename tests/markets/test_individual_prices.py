@@ -127,6 +127,25 @@ def test_a_failing_hook_is_a_json_503(
     assert response.status_code == 503 and response.json()["error"]["code"] == 503
 
 
+@pytest.mark.parametrize(
+    "answer", [{"1": "abc"}, ["1"], "1", {"1": [1]}, {"1": float("nan")}, {"1": float("inf")}]
+)
+def test_a_hook_answering_no_prices_is_a_json_503(
+    client: Any, customers: dict[str, User], settings: Any, answer: Any
+) -> None:
+    from tests.markets import hooks
+
+    hooks.JUNK[:] = [answer]
+    settings.CLERK = {
+        **settings.CLERK,
+        "INDIVIDUAL_PRICES": "tests.markets.hooks.junk_prices",
+        "INDIVIDUAL_PRICES_CACHE_SECONDS": 0,
+    }
+    client.force_login(customers["ann"])
+    response = client.get(URL, {"ids": "1"})
+    assert response.status_code == 503 and response.json()["error"]["code"] == 503
+
+
 def test_fifty_ids_in_a_constant_number_of_queries(
     client: Any,
     customers: dict[str, User],

@@ -161,3 +161,23 @@ def test_unmapped_model_behaves_like_a_plain_queryset(clerk_store):
     # Brand is not an entity and shows no product here: nothing to record
     assert SyncedQuerySet(Brand).filter(slug="plain").update(name="Still plain") == 1
     assert pending() == []
+
+
+@pytest.mark.django_db
+def test_an_update_across_a_many_relation_records_each_object_once(clerk_store):
+    """Products in two of the updated categories are named once (one INSERT ... ON CONFLICT
+    may not name a row twice: PostgreSQL refuses it)."""
+    from shop.models import Category, Product
+
+    first = Category.objects.create(name="A", slug="bulk-a")
+    second = Category.objects.create(name="B", slug="bulk-b")
+    with sync_paused():
+        product = Product.objects.create(
+            name="P", slug="bulk-p", sku="BULK-P", price=Decimal("1"), stock=1
+        )
+        product.categories.add(first, second)
+    PendingChange.objects.all().delete()
+    Product.objects.filter(categories__in=[first, second]).update(stock=5)
+    assert list(
+        PendingChange.objects.filter(entity="products").values_list("object_id", flat=True)
+    ) == [str(product.pk)]

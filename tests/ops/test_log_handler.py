@@ -76,3 +76,16 @@ def test_a_full_queue_drops_lines_instead_of_blocking():
     for _ in range(QUEUE_SIZE + 5):
         handler.handle(record)
     assert handler.lines.qsize() == QUEUE_SIZE and handler.dropped == 5
+
+
+def test_a_key_cut_by_the_length_limit_never_leaves_its_start():
+    from django_clerk.log_handler import MAX_MESSAGE, scrubbed
+
+    key = "k3y-" + "s" * 40
+    whole = scrubbed("x" * (MAX_MESSAGE - 10) + key + " and more", [key, ""])
+    assert "k3y" not in whole and len(whole) <= MAX_MESSAGE
+    # A line already cut inside a key (the handler keeps 4 x MAX_MESSAGE of it)
+    cut = scrubbed("x" * (MAX_MESSAGE - 10) + key[:30], [key])
+    assert "k3y" not in cut and cut.endswith("***") and len(cut) <= MAX_MESSAGE + 3
+    assert scrubbed(f"a {key} b", [key]) == "a *** b"
+    assert scrubbed("nothing secret", [key]) == "nothing secret"

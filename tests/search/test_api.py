@@ -120,7 +120,7 @@ def test_recommendations_by_logic(client, shop_store, boots, clerk_api):
     assert get(client, "recommendations/substituting/").status_code == 400
     assert get(client, "recommendations/keywords/").status_code == 400
     missing = get(client, "recommendations/everything/")
-    assert missing.status_code == 404 and "everything" in missing.json()["detail"]
+    assert missing.status_code == 404 and "Unknown logic" in missing.json()["detail"]  # not echoed
 
 
 def test_other_methods_and_paths_answer_json(client, shop_store, clerk_api):
@@ -129,3 +129,35 @@ def test_other_methods_and_paths_answer_json(client, shop_store, clerk_api):
     assert get(client, "nothing-here/").status_code == 404
     html_only = client.get("/clerk/api/search/?q=x", HTTP_ACCEPT="text/html")
     assert html_only["Content-Type"] == "application/json" and html_only.status_code == 406
+
+
+def test_a_visitors_history_is_never_served_to_another_visitor(
+    client, shop_store, boots, clerk_api
+):
+    for visitor in ("aaaa1111", "bbbb2222"):
+        response = client.get("/clerk/api/recommendations/visitor/history/", {"visitor": visitor})
+        assert response.status_code == 200, response.content
+    asked = [
+        call.params.get("visitor")
+        for method in ("GET", "POST")
+        for call in clerk_api.calls(method, "recommendations/visitor/history")
+    ]
+    assert asked == ["aaaa1111", "bbbb2222"]  # each visitor's own answer, none from the cache
+
+
+def test_ids_in_the_url_are_bounded_and_nothing_is_echoed(client, shop_store, clerk_api):
+    long = "x" * 5000
+    too_long = client.get(f"/clerk/api/categories/{long}/products/")
+    assert too_long.status_code == 400 and long not in too_long.content.decode()
+    unknown = client.get(f"/clerk/api/recommendations/{long}/")
+    assert unknown.status_code == 404 and long not in unknown.content.decode()
+    facet = client.get("/clerk/api/search/", {"q": "a", f"f_{long}": "1"})
+    assert facet.status_code == 400 and long not in facet.content.decode()
+
+
+def test_clerk_down_is_a_503_that_tells_nothing_of_the_network(client, shop_store, clerk_api):
+    clerk_api.error_next(5, type="InternalError", message="db-7.internal.clerk:5432 refused")
+    response = client.get("/clerk/api/search/", {"q": "boot"})
+    assert response.status_code == 503 and response["Retry-After"]
+    assert set(response.json()) == {"detail", "code"}
+    assert "internal" not in response.content.decode()

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from django_clerk.models import PendingChange
 from django_clerk.sync import queue_for_sync
-from django_clerk.sync.delivery import claim_batch, deliver_due, retry_delay
+from django_clerk.sync.delivery import claim_batch, deliver_due
+from django_clerk.sync.settling import retry_delay
 
 pytestmark = pytest.mark.django_db
 

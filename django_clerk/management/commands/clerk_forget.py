@@ -44,4 +44,8 @@ class Command(BaseCommand):
                 failures += 1
                 self.stdout.write(self.style.ERROR(f"{reference}: store {code} failed: {error}"))
         if failures:
-            raise CommandError(f"{failures} store(s) could not forget; run again.", returncode=1)
+            raise CommandError(
+                f"{failures} store(s) could not forget now; those Clerk could not be reached "
+                "are asked again by the delivery until Clerk confirms.",
+                returncode=1,
+            )

@@ -1,0 +1,98 @@
+"""What a delivery does with the rows it claimed: their counts (:class:`DeliveryReport`), and
+settling them: delivered rows leave the outbox, refused ones are kept as failed, and those
+that met a transient error are due again after a backoff (:func:`retry_delay`), forever.
+
+A row is settled only while it still holds the delivery's lease token: a row changed again
+since it was claimed lost the token, and stays for the next round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from django_clerk.conf import clerk_settings
+from django_clerk.models import PendingChange
+
+
+@dataclass
+class DeliveryReport:
+    """Counts of one or more delivery rounds."""
+
+    upserted: int = 0
+    deleted: int = 0
+    dropped: int = 0  # nothing to send (an order gone, a store or mapping removed)
+    retrying: int = 0  # transient failure (or refused keys): due again after a backoff
+    failed: int = 0  # refused by Clerk: kept as failed for an admin
+    calls: int = 0
+    transient_failures: int = 0  # batches that met a transient error
+    stopped: int = 0  # runs stopped by the circuit breaker (transient failures in a row)
+
+    def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def delivered(self) -> int:
+        return self.upserted + self.deleted
+
+
+def retry_delay(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds before attempt ``attempts + 1``: ``Retry-After`` if Clerk sent one, else
+    ``SYNC_RETRY_BACKOFF`` doubled per attempt; capped at ``SYNC_RETRY_MAX_BACKOFF``."""
+    cap = float(clerk_settings.SYNC_RETRY_MAX_BACKOFF)
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2.0 ** max(attempts - 1, 0), cap)
+
+
+def mine(token: str, object_ids: Any, using: str) -> QuerySet[Any, Any]:
+    return PendingChange.objects.using(using).filter(lease=token, object_id__in=list(object_ids))
+
+
+def settle_ok(token: str, object_ids: list[str], using: str) -> int:
+    """Remove delivered rows, unless the object changed again since they were claimed."""
+    if not object_ids:
+        return 0
+    return mine(token, object_ids, using).delete()[0]
+
+
+def settle_failed(token: str, reasons: dict[str, str], using: str) -> int:
+    by_reason: dict[str, list[str]] = {}
+    for object_id, reason in reasons.items():
+        by_reason.setdefault(reason[:2000], []).append(object_id)
+    return sum(
+        mine(token, ids, using).update(
+            state=PendingChange.State.FAILED, last_error=reason, lease=None, claimed_until=None
+        )
+        for reason, ids in by_reason.items()
+    )
+
+
+def settle_retry(
+    token: str, rows: list[PendingChange], object_ids: set[str], error: Any, using: str
+) -> int:
+    """Make the rows due again after a backoff (``SYNC_RETRY_MAX_BACKOFF`` at most), with
+    the error shown. There is no attempt limit: a row leaves only once Clerk took it."""
+    by_attempts: dict[int, list[str]] = {}
+    for row in rows:
+        if row.object_id in object_ids:
+            by_attempts.setdefault(row.attempts + 1, []).append(row.object_id)
+    now = timezone.now()
+    reason = str(error)[:2000] if error is not None else ""
+    retrying = 0
+    for attempts, ids in by_attempts.items():
+        delay = retry_delay(attempts, getattr(error, "retry_after", None))
+        retrying += mine(token, ids, using).update(
+            attempts=attempts,
+            state=PendingChange.State.PENDING,
+            due_at=now + timedelta(seconds=delay),
+            last_error=reason,
+            lease=None,
+            claimed_until=None,
+        )
+    return retrying
