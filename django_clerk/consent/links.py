@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from django_clerk.absolute_urls import join_url
 from django_clerk.conf import clerk_settings
+from django_clerk.models.consent import normalize_email
 
 SALT = "django_clerk.consent.unsubscribe"
 URL_NAME = "django_clerk:unsubscribe-link"
@@ -55,10 +56,6 @@ class DailySigner(signing.TimestampSigner):
 
     def timestamp(self) -> str:
         return signing.b62_encode(int(time.time()) // DAY * DAY)
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def unsubscribe_token(email: str) -> str:

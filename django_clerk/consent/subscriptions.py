@@ -28,8 +28,9 @@ from django.db import models, router, transaction
 from django.utils.module_loading import import_string
 
 from django_clerk.conf import clerk_settings
-from django_clerk.consent.links import normalize_email, token_hash, unsubscribe_token
+from django_clerk.consent.links import token_hash, unsubscribe_token
 from django_clerk.models import UsedUnsubscribeLink
+from django_clerk.models.consent import normalize_email
 
 DEFAULT_FIELDS = {"email": "email", "subscribed": "subscribed"}
 

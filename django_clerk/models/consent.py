@@ -15,10 +15,15 @@ from django.utils.translation import gettext_lazy as _
 EMAIL_HASH_SALT = "django_clerk.privacy.email"
 
 
+def normalize_email(email: str) -> str:
+    """``email`` as the app compares it everywhere: trimmed and lower-cased (as the database's
+    case-insensitive ``iexact`` matches it)."""
+    return (email or "").strip().lower()
+
+
 def email_hash(email: str) -> str:
-    """A keyed hash of ``email`` (trimmed, case-folded): 64 hex characters."""
-    normal = (email or "").strip().casefold()
-    return salted_hmac(EMAIL_HASH_SALT, normal, algorithm="sha256").hexdigest()
+    """A keyed hash of ``email`` (normalised): 64 hex characters."""
+    return salted_hmac(EMAIL_HASH_SALT, normalize_email(email), algorithm="sha256").hexdigest()
 
 
 class UsedUnsubscribeLink(models.Model):
