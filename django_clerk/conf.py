@@ -6,9 +6,11 @@ works in tests and nothing is cached at import time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 DEFAULTS: dict[str, Any] = {
     # -- Clerk's REST API -------------------------------------------------------
@@ -98,3 +100,18 @@ class ClerkSettings:
 
 
 clerk_settings = ClerkSettings()
+
+
+def named_callable(value: Any) -> Callable[..., Any] | None:
+    """The callable a hook setting names (``CUSTOMER_GROUP``, ``TRACKING_CONSENT``...): its
+    dotted path imported, or the callable itself; ``None`` for an empty setting.
+
+    :raises ImportError: the path does not import.
+    :raises TypeError: what it names is not callable.
+    """
+    if not value:
+        return None
+    found = import_string(value) if isinstance(value, str) else value
+    if not callable(found):
+        raise TypeError(f"{value!r} is not callable")
+    return found  # type: ignore[no-any-return]

@@ -15,9 +15,7 @@ import re
 import secrets
 from typing import Any, TypeGuard
 
-from django.utils.module_loading import import_string
-
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 
 SESSION_KEY = "clerk_visitor"
 CONSENT_ATTRIBUTE = "_clerk_tracking_consent"
@@ -54,8 +52,8 @@ def tracking_allowed(request: Any) -> bool:
         allowed = True
     elif hook:
         try:
-            function = import_string(hook) if isinstance(hook, str) else hook
-            allowed = bool(function(request))
+            function = named_callable(hook)
+            allowed = function is not None and bool(function(request))
         except Exception:
             logger.exception("CLERK['TRACKING_CONSENT'] failed: treated as no consent")
     with contextlib.suppress(AttributeError):  # an object that takes no attributes

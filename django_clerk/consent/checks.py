@@ -23,9 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
 
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 from django_clerk.consent.subscriptions import subscription_sources
 from django_clerk.mapping.registry import get_serializers
 from django_clerk.models import Store
@@ -65,14 +64,13 @@ def _hook(name: str, *, allow_bool: bool) -> list[CheckMessage]:
     value = getattr(clerk_settings, name)
     if value is None or value == "" or (allow_bool and isinstance(value, bool)):
         return []
-    if callable(value):
-        return []
-    if isinstance(value, str):
-        try:
-            if callable(import_string(value)):
-                return []
-        except ImportError as exc:
-            return [Error(f"CLERK[{name!r}] cannot be imported: {exc}", id="django_clerk.E100")]
+    try:
+        if callable(value) or (isinstance(value, str) and named_callable(value)):
+            return []
+    except ImportError as exc:
+        return [Error(f"CLERK[{name!r}] cannot be imported: {exc}", id="django_clerk.E100")]
+    except TypeError:
+        pass  # what the path names is not callable
     kinds = "a callable, its dotted path" + (", True, False or None" if allow_bool else " or ''")
     return [Error(f"CLERK[{name!r}] must be {kinds}, not {value!r}.", id="django_clerk.E100")]
 

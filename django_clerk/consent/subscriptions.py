@@ -25,9 +25,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router, transaction
-from django.utils.module_loading import import_string
 
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 from django_clerk.consent.links import token_hash, unsubscribe_token
 from django_clerk.models import UsedUnsubscribeLink
 from django_clerk.models.consent import normalize_email
@@ -95,9 +94,8 @@ def set_subscription(email: str, subscribed: bool) -> int:
     if subscribed:  # the day's unsubscribe link, if it was used, works again
         digest = token_hash(unsubscribe_token(email))
         UsedUnsubscribeLink.objects.filter(token_hash=digest).delete()
-    hook = clerk_settings.SUBSCRIPTION_HOOK
-    if hook:
-        function = import_string(hook) if isinstance(hook, str) else hook
+    function = named_callable(clerk_settings.SUBSCRIPTION_HOOK)
+    if function is not None:
         function(email, subscribed)
     return matched
 

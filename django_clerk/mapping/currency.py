@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.module_loading import import_string
-
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 
 #: ISO 4217 exponents that are not 2 (every other currency has 2 minor units).
 EXPONENTS: dict[str, int] = {
@@ -70,7 +68,7 @@ def read_rates(setting: Any = None) -> dict[str, Decimal]:
     is ``1`` whether listed or not."""
     value = clerk_settings.CURRENCY_RATES if setting is None else setting
     if isinstance(value, str):
-        value = import_string(value) if value else {}
+        value = named_callable(value) or {}
     if callable(value):
         value = value()
     if not isinstance(value, Mapping):

@@ -23,10 +23,9 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.db import DatabaseError
-from django.utils.module_loading import import_string
 
 from django_clerk import ENTITIES
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 from django_clerk.mapping.currency import is_currency_code, read_rates
 from django_clerk.mapping.registry import get_serializers
 
@@ -79,10 +78,8 @@ def _check_hooks() -> list[CheckMessage]:
         if not path:
             continue
         try:
-            found = import_string(path) if isinstance(path, str) else path
-        except ImportError as exc:
-            found = exc
-        if not callable(found) or isinstance(found, Exception):
+            named_callable(path)
+        except (ImportError, TypeError):
             errors.append(
                 Error(
                     f"CLERK[{name!r}] must be the dotted path of a callable, not {path!r}.",

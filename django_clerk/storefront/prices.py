@@ -14,9 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
-from django_clerk.conf import clerk_settings
+from django_clerk.conf import clerk_settings, named_callable
 from django_clerk.mapping.currency import minor_units, read_rates
 from django_clerk.mapping.prices import group_key
 
@@ -25,12 +24,11 @@ REQUEST_ATTRIBUTE = "_clerk_customer_group"
 
 
 def hook(name: str) -> Callable[..., Any] | None:
-    """The callable a ``CLERK`` setting names (a dotted path, or the callable itself)."""
-    value = getattr(clerk_settings, name)
-    if not value:
+    """The callable a ``CLERK`` setting names (``None``: unset, or not callable: check E054)."""
+    try:
+        return named_callable(getattr(clerk_settings, name))
+    except TypeError:
         return None
-    found = import_string(value) if isinstance(value, str) else value
-    return found if callable(found) else None
 
 
 def customer_group(request: HttpRequest | None) -> str | None:
