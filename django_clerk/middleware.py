@@ -20,6 +20,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import Resolver404, resolve
 
+from django_clerk.json_errors import error_response
+
 APP_NAMESPACE = "django_clerk"
 
 MESSAGES = {
@@ -51,7 +53,7 @@ def json_error(status: int) -> JsonResponse:
     except ValueError:
         phrase = "Error"
     message = MESSAGES.get(status, f"{phrase}.")
-    return JsonResponse({"error": {"code": status, "message": message}}, status=status)
+    return error_response(status, message)
 
 
 class JSONErrorsMiddleware:

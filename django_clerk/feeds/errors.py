@@ -26,6 +26,8 @@ from django.http import Http404, HttpResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from django_clerk.json_errors import error_body
+
 logger = logging.getLogger("django_clerk.feeds")
 
 
@@ -73,10 +75,6 @@ class BadRequest(exceptions.APIException):
 
 
 INTERNAL_ERROR = "Internal error while serving the feed."
-
-
-def error_body(code: int, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:

@@ -25,9 +25,10 @@ from django_clerk.feeds.authentication import (
     QueryKeyAuthentication,
     TokenAuthentication,
 )
-from django_clerk.feeds.errors import BadParameter, error_body
+from django_clerk.feeds.errors import BadParameter
 from django_clerk.feeds.pagination import PagePagination
 from django_clerk.feeds.views import TRUE, EntityFeedView, FeedAPIView
+from django_clerk.json_errors import error_body
 from django_clerk.models import FeedCrawl
 from django_clerk.models.store import SYNC_OPTIONS
 

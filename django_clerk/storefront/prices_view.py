@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 
 from django_clerk.conf import clerk_settings
+from django_clerk.json_errors import error_response
 from django_clerk.mapping.currency import money_for
 from django_clerk.storefront.prices import hook
 from django_clerk.stores import store_for_request
@@ -32,7 +33,7 @@ CACHE_PREFIX = "django_clerk:prices:"
 
 
 def error(status: int, message: str) -> JsonResponse:
-    response = JsonResponse({"error": {"code": status, "message": message}}, status=status)
+    response = error_response(status, message)
     response["Cache-Control"] = "private, no-store"
     return response
 

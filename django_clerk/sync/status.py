@@ -20,6 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from django_clerk.client import ClerkClient
 from django_clerk.client.errors import ClerkError, Failure, classify
+from django_clerk.client.transport import redact
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import health
 from django_clerk.models import FeedCrawl, PendingChange, Store
@@ -131,10 +132,9 @@ def keys_status(store: Store) -> tuple[bool | None, str]:
 
 
 def _scrub(text: str, credentials: Any) -> str:
-    """``text`` without the private key in it (an error could quote a request)."""
-    if credentials.private_key:
-        text = text.replace(credentials.private_key, "***")
-    return text[:500]
+    """``text`` without the private key in it (an error could quote a request), cut to 500
+    characters after the key is gone."""
+    return redact(text, [credentials.private_key or ""])[:500]
 
 
 def _outbox(store: Store, status: StoreStatus) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -35,6 +35,7 @@ from django_clerk.consent.subscriptions import set_subscription
 from django_clerk.feeds.errors import BadParameter
 from django_clerk.feeds.legacy import LEGACY_AUTHENTICATION
 from django_clerk.feeds.views import FeedAPIView
+from django_clerk.json_errors import error_response
 from django_clerk.models import UsedUnsubscribeLink
 
 logger = logging.getLogger("django_clerk.consent")
@@ -45,11 +46,7 @@ MAX_EMAIL_LENGTH = 254
 @csrf_exempt  # the signed token is the authority; one-click POSTs carry no CSRF token
 def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
-        return JsonResponse(
-            {"error": {"code": 405, "message": "Use GET or POST."}},
-            status=405,
-            headers={"Allow": "GET, HEAD, POST"},
-        )
+        return error_response(405, "Use GET or POST.", Allow="GET, HEAD, POST")
     try:
         email = links.read_token(token)
         digest = links.token_hash(token)
