@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from django_clerk.conf import clerk_settings, named_callable
@@ -98,7 +98,7 @@ def _sources() -> list[CheckMessage]:
     ]
 
 
-@register("django_clerk")
+@register(Tags.database)
 def check_customers_synced(
     app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:

@@ -64,7 +64,7 @@ def check_feeds(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-@register("django_clerk", Tags.database)
+@register(Tags.database)
 def check_refused_feeds(
     app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
 from django_clerk import ENTITIES
@@ -33,9 +33,8 @@ HOOKS = ("CUSTOMER_GROUP", "INDIVIDUAL_PRICES")
 
 
 @register("django_clerk")
-def check_currencies(
-    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
-) -> list[CheckMessage]:
+def check_currencies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The settings: hooks, base currency, rates, and the currencies of stores in settings."""
     if not isinstance(getattr(settings, "CLERK", {}), dict):
         return []  # E001 says so already
     errors = _check_hooks()
@@ -43,19 +42,43 @@ def check_currencies(
     if base and not is_currency_code(base):
         errors.append(_bad_code("CLERK['BASE_CURRENCY']", base))
         return errors
+    rates, problem = _rates()
+    if problem is not None:
+        errors.append(problem)
+    return errors + _currency_errors(_settings_currencies(), base, rates)
+
+
+@register(Tags.database)
+def check_stored_currencies(
+    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The currencies of the stores kept in the database: a check of the database's state,
+    run when the databases are named (``migrate``, ``check --database default``)."""
+    if not databases or not isinstance(getattr(settings, "CLERK", {}), dict):
+        return []
+    base = clerk_settings.BASE_CURRENCY
+    if base and not is_currency_code(base):
+        return []  # reported by check_currencies
+    return _currency_errors(_stored_currencies(databases), base, _rates()[0])
+
+
+def _rates() -> tuple[dict[str, Any] | None, CheckMessage | None]:
     try:
-        rates = read_rates()
+        return read_rates(), None
     except Exception as exc:
-        errors.append(
-            Error(
-                f"CLERK['CURRENCY_RATES'] cannot be read: {type(exc).__name__}: {exc}",
-                hint="A dict of ISO 4217 code to a positive rate, or the dotted path of a "
-                "callable returning one.",
-                id="django_clerk.E053",
-            )
+        return None, Error(
+            f"CLERK['CURRENCY_RATES'] cannot be read: {type(exc).__name__}: {exc}",
+            hint="A dict of ISO 4217 code to a positive rate, or the dotted path of a "
+            "callable returning one.",
+            id="django_clerk.E053",
         )
-        rates = None
-    for where, code in _store_currencies(databases):
+
+
+def _currency_errors(
+    currencies: list[tuple[str, str]], base: str, rates: dict[str, Any] | None
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for where, code in currencies:
         if not is_currency_code(code):
             errors.append(_bad_code(where, code))
         elif not base:
@@ -96,23 +119,29 @@ def _bad_code(where: str, code: Any) -> CheckMessage:
     )
 
 
-def _store_currencies(databases: Iterable[str] | None) -> list[tuple[str, str]]:
-    """``(where, code)`` of each store currency set in settings and, with databases, stored."""
+def _settings_currencies() -> list[tuple[str, str]]:
+    """``(where, code)`` of each store currency set in settings."""
     found: list[tuple[str, str]] = []
     stores = clerk_settings.STORES
     if isinstance(stores, dict):
         for code, keys in stores.items():
             if isinstance(keys, dict) and keys.get("CURRENCY"):
                 found.append((f"CLERK['STORES'][{code!r}]['CURRENCY']", keys["CURRENCY"]))
-    if databases:
-        from django_clerk.models import Store
+    return found
 
+
+def _stored_currencies(databases: Iterable[str]) -> list[tuple[str, str]]:
+    """``(where, code)`` of each active store's currency kept in the database."""
+    from django_clerk.models import Store
+
+    found: list[tuple[str, str]] = []
+    for alias in databases:
         try:
-            for store in Store.objects.active():
+            for store in Store.objects.using(alias).active():
                 if store.currency:
                     found.append((f"The currency of store {store.code!r}", store.currency))
         except DatabaseError:  # not migrated yet: migrate checks again
-            pass
+            continue
     return found
 
 

@@ -131,7 +131,7 @@ AUTHENTICATION_PREFIX = "[AuthenticationError]"
 """How the reason of a change held by refused keys starts (``str()`` of the client's error)."""
 
 
-@register("django_clerk", Tags.database)
+@register(Tags.database)
 def check_outbox(
     app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from django_clerk.mapping.currency_checks import check_currencies
+from django_clerk.mapping.currency_checks import check_currencies, check_stored_currencies
 
 
 def ids(messages: list[Any]) -> list[str]:
@@ -15,13 +15,14 @@ def ids(messages: list[Any]) -> list[str]:
 
 def test_a_configured_shop_passes(make_store: Any) -> None:
     make_store(code="eu", currency="EUR")
-    assert check_currencies(databases=["default"]) == []
+    assert check_currencies() == []
+    assert check_stored_currencies(databases=["default"]) == []
 
 
 @pytest.mark.django_db
 def test_a_stored_currency_without_a_rate(make_store: Any) -> None:
     make_store(code="no", currency="NOK")
-    found = check_currencies(databases=["default"])
+    found = check_stored_currencies(databases=["default"])
     assert set(ids(found)) == {"django_clerk.E050"}
     names = {message.msg.split(": ")[1].split(" ")[0] for message in found}
     # Every price field that would convert; PricesField's own NOK column needs no rate,
@@ -34,7 +35,8 @@ def test_a_stored_currency_without_a_rate(make_store: Any) -> None:
         "OrderSerializer.products",
     }
     assert "store 'no'" in found[0].msg
-    assert check_currencies() == []  # without databases: stored stores are not read
+    assert check_currencies() == []  # the settings' check never reads stored stores
+    assert check_stored_currencies() == []  # nor the database's without databases named
 
 
 def test_a_currency_in_settings_without_a_rate(settings: Any) -> None:
