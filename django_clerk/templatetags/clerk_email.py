@@ -53,7 +53,8 @@ def clerk_email_recommendations(
     found = _store(context, store)
     if found is None or not found.public_key_in_force:
         return NOTHING
-    client = ClerkClient.for_store(found, timeout=http_timeout(), retries=0)
+    # A public call: the public key alone (the private key is not even loaded).
+    client = ClerkClient(found.public_key_in_force, timeout=http_timeout(), retries=0)
     try:
         answer = client.recommendations(
             logic,
