@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from django_clerk.testing import FakeClerkAPI
-from sandbox.wait import wait_for
+from sandbox.wait import ServerExited, wait_for
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent
 PUBLIC_KEY = "demo-public-key"
 PRIVATE_KEY = "demo-private-key"
 SEED = ("--products", "80", "--orders", "200", "--customers", "40", "--pages", "8")
+PORT_ATTEMPTS = 3
 
 
 def free_port() -> int:
@@ -38,10 +39,13 @@ class DemoStack:
         self.workdir = workdir
         self.seed_args = seed_args
         self.fake = FakeClerkAPI()
-        self.port = free_port()
-        self.shop_url = f"http://127.0.0.1:{self.port}"
+        self._use_port(free_port())
         self.database = workdir / "sandbox.sqlite3"
         self._server: subprocess.Popen[bytes] | None = None
+
+    def _use_port(self, port: int) -> None:
+        self.port = port
+        self.shop_url = f"http://127.0.0.1:{port}"
 
     def env(self) -> dict[str, str]:
         pythonpath = os.pathsep.join([str(EXAMPLE_DIR.parent), os.environ.get("PYTHONPATH", "")])
@@ -74,15 +78,28 @@ class DemoStack:
             self.database.unlink(missing_ok=True)
             self.manage("migrate", "--noinput")
             self.manage("seed_demo", "--seed", "1", *self.seed_args)
-            self.manage("clerk_sync", "--no-progress")
-            self._server = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-                cwd=EXAMPLE_DIR,
-                env=self.env(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            wait_for(self.shop_url + "/", seconds=30)
+            for attempt in range(1, PORT_ATTEMPTS + 1):
+                # The port is in the store's base URL and the synced URLs; another process may
+                # take it meanwhile (runserver then exits): move to a new port, sync again.
+                if attempt > 1:
+                    self._use_port(free_port())
+                    self._set_base_url()
+                self.manage("clerk_sync", "--no-progress")
+                self._server = subprocess.Popen(
+                    [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}",
+                     "--noreload"],
+                    cwd=EXAMPLE_DIR,
+                    env=self.env(),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                try:
+                    wait_for(self.shop_url + "/", seconds=60, process=self._server)
+                    break
+                except ServerExited:
+                    self._server = None
+                    if attempt == PORT_ATTEMPTS:
+                        raise
         except BaseException:
             self.__exit__()
             raise
@@ -94,6 +111,10 @@ class DemoStack:
             self._server.wait(timeout=10)
             self._server = None
         self.fake.stop()
+
+    def _set_base_url(self) -> None:
+        with sqlite3.connect(self.database) as db:
+            db.execute("UPDATE django_clerk_store SET base_url = ?", [self.shop_url + "/"])
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """Rows of the shop's database (read-only), e.g. a product's slug."""

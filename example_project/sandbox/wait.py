@@ -5,12 +5,20 @@ from __future__ import annotations
 import sys
 import time
 import urllib.request
+from typing import Any
 
 
-def wait_for(url: str, seconds: float = 15.0) -> None:
-    """Return once ``url`` answers 200; ``TimeoutError`` after ``seconds``."""
+class ServerExited(RuntimeError):
+    """The server process being waited for exited (its port was taken, it crashed)."""
+
+
+def wait_for(url: str, seconds: float = 15.0, process: Any = None) -> None:
+    """Return once ``url`` answers 200; ``TimeoutError`` after ``seconds``, ``ServerExited``
+    as soon as ``process`` (a ``subprocess.Popen`` serving ``url``) has exited."""
     deadline = time.monotonic() + seconds
     while True:
+        if process is not None and process.poll() is not None:
+            raise ServerExited(f"the server for {url} exited ({process.returncode})")
         try:
             with urllib.request.urlopen(url, timeout=1) as answer:
                 if answer.status == 200:
