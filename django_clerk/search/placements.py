@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django_clerk.search.cart import resolve_url
 from django_clerk.search.options import PAGES_TYPE_ALL, search_options
 from django_clerk.storefront import placements as build
+from django_clerk.storefront.cart import resolve_url
 from django_clerk.storefront.context import Storefront
 from django_clerk.storefront.placements import Placement
 

@@ -18,8 +18,8 @@ from django.core.checks import CheckMessage, Warning
 
 from django_clerk.conf import clerk_settings
 from django_clerk.search import csp, options
-from django_clerk.search.cart import resolve_url
-from django_clerk.search.clerk_js_build import CUSTOM_BUILD_URL
+from django_clerk.storefront.cart import resolve_url
+from django_clerk.storefront.clerk_js_build import CUSTOM_BUILD_URL
 
 
 def search_warnings() -> list[CheckMessage]:

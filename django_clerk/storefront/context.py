@@ -16,6 +16,8 @@ from django.template import Context
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import Store, StorefrontSettings
+from django_clerk.storefront.cart import add_to_cart_globals
+from django_clerk.storefront.clerk_js_build import clerk_js_url
 from django_clerk.storefront.prices import price_context, price_globals
 from django_clerk.stores import store_for_request
 
@@ -93,14 +95,10 @@ class Storefront:
 
     def add_to_cart_globals(self) -> dict[str, Any]:
         """``add_to_cart_url`` and the CSRF token for add-to-cart inside Clerk's designs."""
-        from django_clerk.search.cart import add_to_cart_globals
-
         return add_to_cart_globals(self.request)
 
     def clerk_js_url(self) -> str:
         """``CLERK["CLERK_JS_URL"]`` for this store (``{slug}``: its custom.clerk.io build)."""
-        from django_clerk.search.clerk_js_build import clerk_js_url
-
         return clerk_js_url(self.store)
 
     def visitor(self) -> str:

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from shop.models import Product
 
 from django_clerk.models import StorefrontSettings
-from django_clerk.search.cart import after_add_to_cart
+from django_clerk.storefront.cart import after_add_to_cart
 
 pytestmark = pytest.mark.django_db
 
