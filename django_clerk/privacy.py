@@ -67,11 +67,11 @@ def forget_customer(email: str, *, stores: Iterable[Store] | None = None) -> For
     ``stores`` defaults to every active store with a private key. A store that fails is
     reported in ``result.failed``: run it again (it is idempotent).
     """
-    email = (email or "").strip()
+    email = (email or "").strip()  # as given: Clerk matches the address it holds
     if "@" not in email:
         raise ValueError("forget_customer() needs an e-mail address")
     result = ForgetResult(purged=purge_pending_changes(email))
-    targets = list(Store.objects.filter(is_active=True) if stores is None else stores)
+    targets = list(Store.objects.active() if stores is None else stores)
     retry: list[int] = []
     for store in targets:
         if not store.credentials().private_key:
@@ -146,14 +146,12 @@ def queue_forget(email: str, *, using: str = "default") -> ForgottenCustomer:
     active store with a private key gets a change asking Clerk to forget the address (sent
     after the commit by whoever delivers, retried until Clerk confirms) and the audit row is
     written, all in the caller's transaction."""
-    email = (email or "").strip()
+    email = (email or "").strip()  # as given: Clerk matches the address it holds
     if "@" not in email:
         raise ValueError("queue_forget() needs an e-mail address")
     purged = purge_pending_changes(email)
     stores = [
-        store
-        for store in Store.objects.using(using).filter(is_active=True)
-        if store.credentials().private_key
+        store for store in Store.objects.using(using).active() if store.credentials().private_key
     ]
     if stores:
         outbox.record(FORGET, [email], using=using, store_ids=[store.pk for store in stores])

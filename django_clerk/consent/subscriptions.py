@@ -19,6 +19,7 @@ dotted path to ``(email, subscribed) -> None``) is called too, for consent kept 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,8 @@ from django_clerk.conf import clerk_settings, named_callable
 from django_clerk.consent.links import token_hash, unsubscribe_token
 from django_clerk.models import UsedUnsubscribeLink
 from django_clerk.models.consent import normalize_email
+
+logger = logging.getLogger("django_clerk.consent")
 
 DEFAULT_FIELDS = {"email": "email", "subscribed": "subscribed"}
 
@@ -95,8 +98,8 @@ def set_subscription(email: str, subscribed: bool) -> int:
         digest = token_hash(unsubscribe_token(email))
         UsedUnsubscribeLink.objects.filter(token_hash=digest).delete()
     function = named_callable(clerk_settings.SUBSCRIPTION_HOOK)
-    if function is not None:
-        function(email, subscribed)
+    if function is not None:  # after the commit: never holding the rows' locks, never undone
+        transaction.on_commit(lambda: _call_hook(function, email, subscribed))
     return matched
 
 
@@ -117,3 +120,10 @@ def _auto_now(model: type[models.Model]) -> list[str]:
         for field in model._meta.concrete_fields
         if getattr(field, "auto_now", False) is True
     ]
+
+
+def _call_hook(function: Any, email: str, subscribed: bool) -> None:
+    try:
+        function(email, subscribed)
+    except Exception:  # the change is committed; the shop's service must not undo it
+        logger.exception("CLERK['SUBSCRIPTION_HOOK'] failed")

@@ -122,7 +122,10 @@ class ClerkListView(TemplateView):
         context = super().get_context_data(**kwargs)
         per_page = self.get_paginate_by()
         attributes = self.get_facet_attributes()
-        selection = facets.selection_from(self.request.GET, attributes)
+        try:
+            selection = facets.selection_from(self.request.GET, attributes)
+        except facets.FacetError:  # more choices than a page takes: show it unfiltered
+            selection = {}
         context.update(selection=selection, clerk_failed=False, facets=[])
         number = self.page_number()
         try:

@@ -9,6 +9,7 @@ for a visitor in a group. Designs show ``customer_group_price_<g>`` from it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -23,11 +24,14 @@ from django_clerk.mapping.prices import group_key
 REQUEST_ATTRIBUTE = "_clerk_customer_group"
 
 
+logger = logging.getLogger("django_clerk.storefront")
+
+
 def hook(name: str) -> Callable[..., Any] | None:
     """The callable a ``CLERK`` setting names (``None``: unset, or not callable: check E054)."""
     try:
         return named_callable(getattr(clerk_settings, name))
-    except TypeError:
+    except (ImportError, TypeError):  # reported by check E054; never a broken page
         return None
 
 
@@ -41,7 +45,11 @@ def customer_group(request: HttpRequest | None) -> str | None:
         remembered: str | None = getattr(request, REQUEST_ATTRIBUTE)
         return remembered
     find = hook("CUSTOMER_GROUP")
-    found = find(request) if find is not None else None
+    try:
+        found = find(request) if find is not None else None
+    except Exception:  # the shop's hook failed: the page shows the public prices
+        logger.exception("CLERK['CUSTOMER_GROUP'] failed: no customer group for this request")
+        found = None
     group = None if found is None or found == "" else group_key(found)
     setattr(request, REQUEST_ATTRIBUTE, group)
     return group

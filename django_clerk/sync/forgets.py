@@ -26,35 +26,49 @@ logger = logging.getLogger("django_clerk.sync")
 def deliver_forgets(
     token: str, rows: list[PendingChange], store: Store | None, using: str
 ) -> DeliveryReport:
-    """Ask ``store``'s Clerk to forget each row's address, in turn, until one call fails."""
+    """Ask ``store``'s Clerk to forget each row's address, in turn. An address Clerk refuses
+    is kept as failed (for an admin) and the next one is asked; any other error stops the
+    batch, and the rows not yet confirmed are due again after a backoff."""
     report = DeliveryReport()
-    if store is None or not store.credentials().private_key:
+    if store is None:  # the store was deactivated or deleted: nobody to ask
         report.dropped = settle_ok(token, [row.object_id for row in rows], using)
         return report
+    if not store.credentials().private_key:  # kept for an admin: the keys may come back
+        reason = f"Store {store.code!r} has no private key to ask Clerk to forget with."
+        report.failed = settle_failed(token, {row.object_id: reason for row in rows}, using)
+        logger.error("Clerk.io requests to forget a person wait: %s", reason)
+        return report
     done: list[str] = []
+    refused: dict[str, str] = {}
     error: Any = None
     client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
     try:
         for row in rows:
+            report.calls += 1
             try:
                 client.forget(row.object_id)
             except ClerkError as exc:
+                if classify(exc) is Failure.REFUSED:  # this address: the others go on
+                    refused[row.object_id] = str(exc)
+                    continue
                 error = exc
                 break
-            report.calls += 1
             done.append(row.object_id)
     finally:
         client.close()
     report.deleted = settle_ok(token, done, using)
-    waiting = {row.object_id for row in rows if row.object_id not in done}
+    if refused:
+        report.failed = settle_failed(token, refused, using)
+        logger.error("Clerk.io store %s refused to forget %d person(s)", store.code, len(refused))
+    waiting = {row.object_id for row in rows} - set(done) - set(refused)
     if error is None or not waiting:
         return report
-    if classify(error) is Failure.REFUSED:  # Clerk refuses this address: kept for an admin
-        report.failed = settle_failed(token, {oid: str(error) for oid in waiting}, using)
-        logger.error("Clerk.io store %s refused to forget a person: %s", store.code, error)
-        return report
-    report.calls += 1
     report.retrying = settle_retry(token, rows, waiting, error, using)
-    report.transient_failures = 1
-    logger.warning("Clerk.io store %s will be asked to forget again: %s", store.code, error)
+    if classify(error) is Failure.TRANSIENT:
+        report.transient_failures = 1
+        logger.warning("Clerk.io store %s will be asked to forget again: %s", store.code, error)
+    else:  # refused keys: they wait until the keys are fixed, as the store's changes do
+        logger.error(
+            "Clerk.io refused the keys of store %s: forgetting waits: %s", store.code, error
+        )
     return report

@@ -165,3 +165,27 @@ def test_a_store_clerk_cannot_reach_now_is_asked_again_by_the_delivery(person, c
     PendingChange.objects.filter(entity=FORGET).update(due_at=timezone.now())
     assert deliver_due().deleted == 1
     assert forget_rows() == []
+
+
+def test_an_address_clerk_refuses_fails_alone(two_stores, clerk_api):
+    from django_clerk.privacy import queue_forget
+
+    queue_forget("first@example.com")
+    queue_forget("second@example.com")
+    clerk_api.error_next(1, type="ParsingError", message="bad address", path="privacy/forget")
+    report = deliver_due()
+    assert report.failed == 1 and report.deleted == 3  # 2 stores x 2 addresses, 1 refused
+    failed = PendingChange.objects.filter(entity=FORGET, state="failed")
+    assert failed.count() == 1 and "bad address" in failed.get().last_error
+
+
+def test_a_store_without_a_private_key_keeps_its_forgets_for_an_admin(two_stores, clerk_api):
+    from django_clerk.privacy import queue_forget
+
+    queue_forget(EMAIL)
+    two_stores[1].private_key = ""
+    two_stores[1].save()
+    report = deliver_due()
+    assert report.deleted == 1 and report.failed == 1
+    kept = PendingChange.objects.get(entity=FORGET)
+    assert kept.state == "failed" and "no private key" in kept.last_error

@@ -113,9 +113,25 @@ def test_an_unsubscribe_waits_while_clerk_is_down_and_goes_through_after(
     assert in_clerk(clerk_api, str(customer.pk))["subscribed"] is False
 
 
-def test_the_subscription_hook_hears_every_change(settings, clerk_store, customer):
+def test_the_subscription_hook_hears_every_change(
+    settings, clerk_store, customer, django_capture_on_commit_callbacks
+):
     heard = []
     settings.CLERK = {**settings.CLERK, "SUBSCRIPTION_HOOK": lambda e, s: heard.append((e, s))}
-    consent.unsubscribe("ANN@example.com")
-    consent.subscribe("new@example.com")
+    with django_capture_on_commit_callbacks(execute=True):  # the hook hears committed changes
+        consent.unsubscribe("ANN@example.com")
+        consent.subscribe("new@example.com")
     assert heard == [("ann@example.com", False), ("new@example.com", True)]
+
+
+def test_a_failing_subscription_hook_never_undoes_the_change(
+    settings, clerk_store, customer, django_capture_on_commit_callbacks
+):
+    def broken(email, subscribed):
+        raise RuntimeError("the mailing service is down")
+
+    settings.CLERK = {**settings.CLERK, "SUBSCRIPTION_HOOK": broken}
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.unsubscribe("ann@example.com")
+    customer.refresh_from_db()
+    assert customer.subscribed is False

@@ -90,3 +90,20 @@ def test_nothing_without_a_public_key(make_store: Any, settings: Any) -> None:
     user = User.objects.create_user("bo")
     assert render("{% clerk_individual_prices %}", request_for(user)).strip() == ""
     assert render('{% clerk_currency_formatters "EUR" %}', request_for(user)).strip() == ""
+
+
+@pytest.mark.parametrize("hook", ["tests.markets.hooks.no_such_hook", "tests.nowhere.hook"])
+def test_a_broken_customer_group_hook_never_breaks_a_page(
+    stores: Any, settings: Any, hook: str
+) -> None:
+    settings.CLERK = {**settings.CLERK, "CUSTOMER_GROUP": hook}
+    config = Storefront(request_for(User.objects.create_user("una"))).config()
+    assert "price_context" not in config and config["key"]
+
+
+def test_a_customer_group_hook_that_raises_shows_the_public_prices(
+    stores: Any, settings: Any
+) -> None:
+    settings.CLERK = {**settings.CLERK, "CUSTOMER_GROUP": "tests.markets.hooks.junk_prices"}
+    config = Storefront(request_for(User.objects.create_user("vic"))).config()  # a TypeError
+    assert "price_context" not in config and config["key"]

@@ -185,3 +185,11 @@ def test_the_cache_key_is_a_hash_holding_no_key(shop_store):
     assert shop_store.public_key not in key
     other = ClerkCalls(shop_store).cache_key("search/search", {"query": "boots"})
     assert other != key
+
+
+def test_too_many_facet_choices_show_the_page_unfiltered(client, shop_store, boots, clerk_api):
+    from django_clerk.search.facets import MAX_CHOICES
+
+    choices = [f"Brand {n}" for n in range(MAX_CHOICES + 5)]
+    response = client.get("/find/", {"q": "boot", "f_brand": choices})
+    assert response.status_code == 200 and response.context["selection"] == {}

@@ -25,8 +25,10 @@ SALE_KEY = "clerk_oscar_placed_order"
 
 
 def clerk_product_pk(product: Any) -> Any:
-    """The key of the product Clerk knows for ``product``: a child's parent."""
-    return getattr(product, "parent_id", None) or product.pk
+    """The id of the product Clerk knows for ``product`` (a child's parent), as it can be kept
+    in a session (JSON): an int stays an int, any other key (a UUID) is its text."""
+    key = getattr(product, "parent_id", None) or product.pk
+    return key if isinstance(key, int) else str(key)
 
 
 def product_added(sender: Any, product: Any, request: Any = None, **kwargs: Any) -> None:
@@ -38,7 +40,7 @@ def product_added(sender: Any, product: Any, request: Any = None, **kwargs: Any)
 def checkout_finished(sender: Any, order: Any, request: Any = None, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None and order is not None:
-        session[SALE_KEY] = order.pk
+        session[SALE_KEY] = str(order.pk)  # a session holds JSON: a UUID key as text
 
 
 def connect() -> None:

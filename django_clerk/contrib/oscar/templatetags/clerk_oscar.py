@@ -53,7 +53,7 @@ def clerk_oscar_sales_tracking(context: template.Context, order: Any = None) -> 
         order = Order._default_manager.filter(pk=placed).first()
     if order is None:
         return tags.NOTHING
-    if session is not None and placed == order.pk:
+    if session is not None and placed == str(order.pk):
         del session[SALE_KEY]
     return tags.clerk_sales_tracking(context, order)
 
