@@ -27,7 +27,11 @@ SALE_KEY = "clerk_oscar_placed_order"
 def clerk_product_pk(product: Any) -> Any:
     """The id of the product Clerk knows for ``product`` (a child's parent), as it can be kept
     in a session (JSON): an int stays an int, any other key (a UUID) is its text."""
-    key = getattr(product, "parent_id", None) or product.pk
+    return json_key(getattr(product, "parent_id", None) or product.pk)
+
+
+def json_key(key: Any) -> Any:
+    """``key`` as a session (JSON) keeps it: an int stays an int, a UUID becomes its text."""
     return key if isinstance(key, int) else str(key)
 
 
@@ -40,7 +44,7 @@ def product_added(sender: Any, product: Any, request: Any = None, **kwargs: Any)
 def checkout_finished(sender: Any, order: Any, request: Any = None, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None and order is not None:
-        session[SALE_KEY] = str(order.pk)  # a session holds JSON: a UUID key as text
+        session[SALE_KEY] = json_key(order.pk)
 
 
 def connect() -> None:

@@ -13,7 +13,12 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from oscar.core.loading import get_model
 
-from django_clerk.contrib.oscar.storefront_signals import ADDED_KEY, SALE_KEY, clerk_product_pk
+from django_clerk.contrib.oscar.storefront_signals import (
+    ADDED_KEY,
+    SALE_KEY,
+    clerk_product_pk,
+    json_key,
+)
 from django_clerk.templatetags import clerk as tags
 
 register = template.Library()
@@ -53,7 +58,7 @@ def clerk_oscar_sales_tracking(context: template.Context, order: Any = None) -> 
         order = Order._default_manager.filter(pk=placed).first()
     if order is None:
         return tags.NOTHING
-    if session is not None and placed == str(order.pk):
+    if session is not None and placed == json_key(order.pk):
         del session[SALE_KEY]
     return tags.clerk_sales_tracking(context, order)
 
