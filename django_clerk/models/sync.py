@@ -15,7 +15,29 @@ ENTITY_CHOICES = [(entity, entity) for entity in ENTITIES]
 #: A change of the outbox that is no object: asking Clerk to forget a person (the object id
 #: is the e-mail address, kept only until Clerk confirms; see :mod:`django_clerk.privacy`).
 FORGET = "forget"
-OUTBOX_ENTITY_CHOICES = [*ENTITY_CHOICES, (FORGET, "forget a person")]
+#: Behaviour events sent to Clerk from the server (``log/sale``, ``log/basket/set``,
+#: ``log/product``, ``log/returned``, ``log/click``) and remote log lines (``log/debug``): what
+#: a row of these kinds sends is in its :attr:`PendingChange.payload`.
+SALE = "sale"
+BASKET = "basket"
+PRODUCT_VIEW = "view"
+RETURN = "return"
+CLICK = "click"
+LOG_LINE = "log"
+#: A change recorded in bulk (``QuerySet.update()`` and friends): the row's payload names the
+#: objects of one entity, expanded into one row per object by the next delivery.
+BULK = "bulk"
+OUTBOX_ENTITY_CHOICES = [
+    *ENTITY_CHOICES,
+    (FORGET, "forget a person"),
+    (SALE, "sale"),
+    (BASKET, "basket"),
+    (PRODUCT_VIEW, "product view"),
+    (RETURN, "return"),
+    (CLICK, "click"),
+    (LOG_LINE, "log line"),
+    (BULK, "bulk change"),
+]
 
 
 class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
@@ -78,6 +100,8 @@ class PendingChange(models.Model):
     #: that sent the older state leaves the row for the next one.
     lease = models.CharField(max_length=32, null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
+    #: What an event or a bulk change sends (``None`` for objects, read at delivery time).
+    payload = models.JSONField(_("payload"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("first changed"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
