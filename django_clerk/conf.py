@@ -62,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY_ISO": "",  # Clerk.js globals.currency_iso, e.g. "DKK"
     "CSP_NONCE_ATTRIBUTE": "csp_nonce",  # request attribute / context variable with the nonce
     "JS_VISITOR_FROM_SESSION": True,  # Clerk.js uses the session's visitor id (server calls do)
+    "DEFAULT_LABELS": True,  # server-side results calls without labels get "<page> - <endpoint>"
     # -- Customers, consent and e-mail ------------------------------------------------
     "TRACKING_CONSENT": None,  # dotted path of request -> bool; True: always; None: never
     "SUBSCRIPTION_MODELS": {},  # {"shop.Customer": {"email": "email", "subscribed": "subscribed"}}

@@ -62,6 +62,12 @@ def forget_active_stores(**kwargs: Any) -> None:
     cache.delete(STOREFRONT_CACHE_KEY)
 
 
+def store_for_code(code: str) -> Store | None:
+    """The active store whose code is ``code``, from :func:`storefront_stores` (no query
+    while they are cached; its private key is not loaded); ``None`` when none has it."""
+    return next((store for store in storefront_stores() if code and store.code == code), None)
+
+
 def store_for_public_key(public_key: str, stores: list[Store] | None = None) -> Store | None:
     """The active store whose public key (settings or database) is ``public_key``.
 

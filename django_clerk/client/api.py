@@ -34,6 +34,7 @@ from django_clerk.client.errors import (
     Failure,
     classify,
 )
+from django_clerk.client.labels import as_labels, default_labels, page_name
 from django_clerk.client.privacy_calls import PrivacyCalls
 from django_clerk.client.tracking_calls import TrackingCalls
 from django_clerk.client.transport import Transport
@@ -114,6 +115,8 @@ class ClerkClient(TrackingCalls, PrivacyCalls):
         self._retries = retries
         self._backoff = backoff
         self._visitor: str | None = None
+        self._labels: list[str] | None = None
+        self._page = ""
         self.transport = Transport(session, sleep=sleep)
 
     @classmethod
@@ -127,10 +130,19 @@ class ClerkClient(TrackingCalls, PrivacyCalls):
         """A copy whose prediction and log calls send ``visitor`` unless told otherwise.
 
         ``visitor`` is a visitor id or a Django request (see
-        :func:`~django_clerk.client.visitor.get_visitor_id`). The copy shares the HTTP session.
+        :func:`~django_clerk.client.visitor.get_visitor_id`); a request's URL name is also
+        the page of the default labels (:mod:`django_clerk.client.labels`). The copy shares
+        the HTTP session.
         """
         bound = copy.copy(self)
         bound._visitor = visitor if isinstance(visitor, str) else get_visitor_id(visitor)
+        bound._page = "" if isinstance(visitor, str) else page_name(visitor)
+        return bound
+
+    def labelled(self, labels: str | Iterable[str]) -> ClerkClient:
+        """A copy whose results calls carry ``labels`` (one or a list) unless told otherwise."""
+        bound = copy.copy(self)
+        bound._labels = as_labels(labels)
         return bound
 
     def __repr__(self) -> str:
@@ -202,8 +214,12 @@ class ClerkClient(TrackingCalls, PrivacyCalls):
         )
 
     def _predict(self, path: str, params: dict[str, Any]) -> ClerkResult:
-        if self._visitor and params.get("visitor") is None:
-            params = {**params, "visitor": self._visitor}
+        """A results call: with the client's visitor and labels unless ``params`` name them."""
+        params = {**params, "visitor": self._with_visitor(params.get("visitor"))}
+        labels = params.get("labels")
+        params["labels"] = as_labels(labels) if labels is not None else self._labels
+        if params["labels"] is None:
+            params["labels"] = default_labels(path, self._page)
         return ClerkResult.from_response(self._call("POST", path, params))
 
     def _with_visitor(self, visitor: str | None) -> str | None:

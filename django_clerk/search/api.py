@@ -25,7 +25,8 @@ from django_clerk.client import ClerkResult
 from django_clerk.client.visitor import VISITOR_ID_RE
 from django_clerk.models import Store, StorefrontSettings
 from django_clerk.search import calls, facets
-from django_clerk.stores import store_for_request, storefront_stores
+from django_clerk.search.objects import clerk_id_from_text
+from django_clerk.stores import store_for_code, store_for_request
 
 RETRY_AFTER_SECONDS = 5
 PRODUCT_LOGICS = ("substituting", "complementary", "bundle")
@@ -108,10 +109,10 @@ class StorefrontAPIView(APIView):
     def store(self, params: dict[str, Any]) -> Store:
         code = params.get("store")
         if code:
-            for store in storefront_stores():
-                if store.code == code:
-                    return store
-            raise NotFound(f"No active Clerk store has the code {code!r}.")
+            found = store_for_code(code)
+            if found is None:
+                raise NotFound(f"No active Clerk store has the code {code!r}.")
+            return found
         found = store_for_request(self.request._request)
         if found is None:
             raise NotFound("No active Clerk store serves this site.")
@@ -238,7 +239,7 @@ class CategoryAPIView(PagedAPIView):
         if logic not in CATEGORY_LOGICS:
             raise ValidationError({"logic": [f"one of {', '.join(CATEGORY_LOGICS)}"]})
         return self.paged(
-            f"recommendations/category/{logic}", params, clerk, category=_id(category)
+            f"recommendations/category/{logic}", params, clerk, category=_id(category, "categories")
         )
 
 
@@ -256,7 +257,7 @@ class RecommendationsAPIView(StorefrontAPIView):
         if logic in PRODUCT_LOGICS:
             if not params.get("products"):
                 raise ValidationError({"products": [f"{logic} needs product ids"]})
-            extra["products"] = [_id(p) for p in params["products"]]
+            extra["products"] = [_id(p, "products") for p in params["products"]]
         if logic == "keywords":
             if not params.get("keywords"):
                 raise ValidationError({"keywords": ["keywords needs keywords"]})
@@ -277,10 +278,11 @@ class RecommendationsAPIView(StorefrontAPIView):
         return self.answer(data, clerk)
 
 
-def _id(value: str) -> Any:
-    """An id from the URL: an int when it is one (Clerk keeps ids typed), else the text;
-    anything but at most 64 URL-safe characters is a 400."""
+def _id(value: str, entity: str) -> Any:
+    """An id of ``entity`` from the URL, typed as its source makes Clerk ids (an integer key
+    as an int, a string key as the very text: see :func:`~django_clerk.search.objects.
+    clerk_id_from_text`); anything but at most 64 URL-safe characters is a 400."""
     value = value.strip()
     if not URL_ID.fullmatch(value):
         raise ValidationError({"id": ["at most 64 letters, digits and ._~:-"]})
-    return int(value) if value.isdigit() and len(value) < 19 else value
+    return clerk_id_from_text(entity, value)

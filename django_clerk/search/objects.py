@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from django_clerk.mapping.registry import get_serializers, id_prefix
+from django_clerk.mapping.registry import clerk_id, get_serializers, id_prefix
 
 
 def keys_by_source(entity: str, ids: Iterable[Any]) -> list[tuple[Any, list[tuple[Any, Any]]]]:
@@ -42,6 +42,16 @@ def keys_by_source(entity: str, ids: Iterable[Any]) -> list[tuple[Any, list[tupl
         if key is not None:
             found.setdefault(source, []).append((clerk_id, key))
     return list(found.items())
+
+
+def clerk_id_from_text(entity: str, text: str) -> Any:
+    """The Clerk id of ``entity`` that ``text`` (from a URL) stands for, typed as its source
+    makes it: an integer primary key as an int, a string key as the very text (``"00123"``
+    stays text), a UUID as text, a prefixed id as text. ``text`` itself when no source of
+    ``entity`` holds such an id (or the entity is not mapped)."""
+    for serializer, pairs in keys_by_source(entity, [text]):
+        return clerk_id(serializer, pairs[0][1])
+    return text
 
 
 def _to_key(model: type[models.Model], raw: Any) -> Any:

@@ -2,7 +2,7 @@
 
 ========================  ==============================================================
 ``django_clerk.E040``     ``CLERK["CLERK_JS_URL"]`` is not an http(s), ``//`` or ``/`` URL
-``django_clerk.E041``     a storefront setting has the wrong type (currency, nonce, visitor)
+``django_clerk.E041``     a storefront setting has the wrong type (currency, nonce, visitor, labels)
 ``django_clerk.W040``     no template engine passes ``request`` to templates: the tags fall
                           back to the default store and see no CSP nonce on the request
 ========================  ==============================================================
@@ -19,6 +19,7 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from django_clerk.conf import clerk_settings
 
 STRING_SETTINGS = ("CURRENCY_SYMBOL", "CURRENCY_ISO", "CSP_NONCE_ATTRIBUTE")
+BOOL_SETTINGS = ("JS_VISITOR_FROM_SESSION", "DEFAULT_LABELS")
 REQUEST_PROCESSOR = "django.template.context_processors.request"
 
 
@@ -50,10 +51,9 @@ def check_storefront(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 id="django_clerk.E041",
             )
         )
-    if not isinstance(clerk_settings.JS_VISITOR_FROM_SESSION, bool):
-        errors.append(
-            Error("CLERK['JS_VISITOR_FROM_SESSION'] must be True or False.", id="django_clerk.E041")
-        )
+    for name in BOOL_SETTINGS:
+        if not isinstance(getattr(clerk_settings, name), bool):
+            errors.append(Error(f"CLERK[{name!r}] must be True or False.", id="django_clerk.E041"))
     if not _request_in_templates():
         errors.append(
             Warning(

@@ -9,7 +9,11 @@ shows), one attempt, waiting less than ``CLERK["EMAIL_RECOMMENDATIONS_TIMEOUT"]`
 all: when Clerk is slow, down or wrong the tag renders nothing, so an e-mail is never held up
 nor broken by Clerk.
 Links carry ``CLERK["EMAIL_LINK_PARAMETERS"]`` (UTM parameters by default) and
-``utm_content=<logic>``, and the call carries ``labels`` for Clerk's own statistics.
+``utm_content=<logic>``; the call carries ``labels`` for Clerk's own statistics (``label``,
+by default ``"E-mail <logic>"``) and, when the e-mail is rendered in a request, the visitor
+id of that request (:func:`~django_clerk.client.visitor.get_visitor_id`).
+Model instances in ``params`` become their Clerk ids (:func:`~django_clerk.mapping.registry.
+instance_clerk_id`).
 The markup is ``django_clerk/consent/email_recommendations.html`` (override it in a theme).
 """
 
@@ -20,19 +24,23 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import template
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.conf import clerk_settings
+from django_clerk.mapping.registry import instance_clerk_id
 from django_clerk.models import Store
-from django_clerk.stores import store_for_request
+from django_clerk.stores import store_for_code, store_for_request
 
 register = template.Library()
 logger = logging.getLogger("django_clerk.storefront")
 NOTHING = SafeString("")
 ATTRIBUTES = ["id", "name", "url", "image", "price"]
 TEMPLATE = "django_clerk/consent/email_recommendations.html"
+#: The entity of the ids of each parameter that takes model instances.
+PARAMETER_ENTITIES = {"products": "products", "category": "categories", "page": "pages"}
 MARGIN = 0.05
 """Seconds of the timeout kept for what is not the HTTP wait (sockets, parsing)."""
 
@@ -55,13 +63,15 @@ def clerk_email_recommendations(
         return NOTHING
     # A public call: the public key alone (the private key is not even loaded).
     client = ClerkClient(found.public_key_in_force, timeout=http_timeout(), retries=0)
+    request = context.get("request")
     try:
-        answer = client.recommendations(
+        bound = client.with_visitor(request) if request is not None else client
+        answer = bound.recommendations(
             logic,
             limit=int(limit),
             attributes=ATTRIBUTES,
             labels=[label or f"E-mail {logic}"],
-            **{k: _plain(v) for k, v in params.items()},
+            **{name: _plain(value, PARAMETER_ENTITIES.get(name)) for name, value in params.items()},
         )
     except (ClerkError, ValueError, TypeError) as exc:
         logger.warning("Clerk.io e-mail recommendations (%s) left out: %s", logic, exc)
@@ -99,14 +109,15 @@ def _store(context: template.Context, store: Any) -> Store | None:
     if isinstance(store, Store):
         return store
     if isinstance(store, str) and store:
-        return Store.objects.filter(code=store, is_active=True).first()
+        return store_for_code(store)
     return store_for_request(context.get("request"))
 
 
-def _plain(value: Any) -> Any:
-    """Model instances as their primary keys; querysets and tuples as lists."""
-    if hasattr(value, "_meta") and hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
-        return [_plain(v) for v in value]
+def _plain(value: Any, entity: str | None) -> Any:
+    """Model instances as their Clerk ids (in ``entity``, their source's prefix included);
+    querysets, tuples and sets as lists."""
+    if isinstance(value, models.Model):
+        return instance_clerk_id(value, entity)
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return [_plain(v, entity) for v in value]
     return value
