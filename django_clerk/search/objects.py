@@ -15,7 +15,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from django_clerk.mapping.registry import clerk_id, get_serializers, id_prefix
+from django_clerk.mapping.registry import clerk_id as clerk_id_of
+from django_clerk.mapping.registry import get_serializers, id_prefix
 
 
 def keys_by_source(entity: str, ids: Iterable[Any]) -> list[tuple[Any, list[tuple[Any, Any]]]]:
@@ -50,7 +51,7 @@ def clerk_id_from_text(entity: str, text: str) -> Any:
     stays text), a UUID as text, a prefixed id as text. ``text`` itself when no source of
     ``entity`` holds such an id (or the entity is not mapped)."""
     for serializer, pairs in keys_by_source(entity, [text]):
-        return clerk_id(serializer, pairs[0][1])
+        return clerk_id_of(serializer, pairs[0][1])
     return text
 
 

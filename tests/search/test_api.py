@@ -161,3 +161,28 @@ def test_clerk_down_is_a_503_that_tells_nothing_of_the_network(client, shop_stor
     assert response.status_code == 503 and response["Retry-After"]
     assert set(response.json()) == {"detail", "code"}
     assert "internal" not in response.content.decode()
+
+
+@pytest.mark.parametrize("key", ["00123", "123", "ab-9"])
+def test_string_ids_reach_clerk_as_the_very_text(client, shop_store, clerk_api, settings, key):
+    from tests.othershop.clerk import SERIALIZERS
+
+    settings.CLERK = {**settings.CLERK, "SERIALIZERS": SERIALIZERS}  # string primary keys
+    assert get(client, "recommendations/complementary/", products=key).status_code == 200
+    assert get(client, f"categories/{key}/products/").status_code == 200
+    assert clerk_api.calls("POST", "recommendations/complementary")[0].params["products"] == [key]
+    assert clerk_api.calls("POST", "recommendations/category/popular")[0].params["category"] == key
+
+
+def test_integer_and_uuid_ids_reach_clerk_as_their_source_makes_them(
+    client, shop_store, clerk_api, settings
+):
+    from tests.uuidshop.clerk import SERIALIZERS
+
+    assert get(client, "recommendations/complementary/", products="0042").status_code == 200
+    assert clerk_api.calls("POST", "recommendations/complementary")[0].params["products"] == [42]
+    settings.CLERK = {**settings.CLERK, "SERIALIZERS": SERIALIZERS}  # UUID primary keys
+    key = "7D444840-9DC0-11D1-B245-5FFDCE74FAD2"
+    assert get(client, f"categories/{key}/products/").status_code == 200
+    sent = clerk_api.calls("POST", "recommendations/category/popular")[0].params["category"]
+    assert sent == key.lower()  # as the feed sends it: str(uuid)
