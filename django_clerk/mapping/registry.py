@@ -150,6 +150,38 @@ def instance_clerk_id(instance: models.Model, entity: str | None = None) -> Any:
     return clerk_value(instance.pk)
 
 
+#: The entity of the objects each parameter names, in Clerk's calls, ``Clerk('context')``
+#: and Chat's metadata.
+PARAMETER_ENTITIES = {
+    "product": "products",
+    "products": "products",
+    "category": "categories",
+    "page": "pages",
+}
+
+
+def parameter_clerk_ids(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with every model instance (alone, or in a list, tuple, set or queryset)
+    as its Clerk id (:func:`instance_clerk_id`) in its parameter's entity
+    (:data:`PARAMETER_ENTITIES`); other values as they are."""
+    return {name: _clerk_ids(value, PARAMETER_ENTITIES.get(name)) for name, value in params.items()}
+
+
+def page_object_ids(product: Any = None, category: Any = None, page: Any = None) -> dict[str, Any]:
+    """The Clerk ids of what a page is about (``Clerk('context')``, Chat's metadata); the
+    ones not given (``None`` or ``""``) left out."""
+    shown = {"product": product, "category": category, "page": page}
+    return parameter_clerk_ids({key: v for key, v in shown.items() if v not in (None, "")})
+
+
+def _clerk_ids(value: Any, entity: str | None) -> Any:
+    if isinstance(value, models.Model):
+        return instance_clerk_id(value, entity)
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return [_clerk_ids(item, entity) for item in value]
+    return value
+
+
 @receiver(setting_changed)
 def _clear_cache(*, setting: str, **kwargs: object) -> None:
     if setting == "CLERK":

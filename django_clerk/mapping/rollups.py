@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django_clerk.mapping.currency import Money, field_money
+from django_clerk.mapping.currency import field_money
 from django_clerk.mapping.fields import ClerkField, related_objects, resolve
 from django_clerk.mapping.reads import ReadContext, Reads, read_many, value_reader
 from django_clerk.mapping.values import clerk_value
@@ -39,19 +39,6 @@ def price_pair(
     if includes_tax:
         return {name: round(amount, places), f"{name}_excl_tax": excl_tax(amount, rate, places)}
     return {name: incl_tax(amount, rate, places), f"{name}_excl_tax": round(amount, places)}
-
-
-def amount(raw: Any, minor_units: int) -> float:
-    """A stored amount as a float in currency units: ``1999`` cents with ``minor_units=100``
-    is ``19.99`` (divided exactly, then rounded to 2 places)."""
-    if minor_units == 1:
-        return float(raw)
-    return round(float(Decimal(raw) / minor_units), 2)
-
-
-def variant_amount(money: Money, raw: Any, minor: int) -> float:
-    """A variant's price for the cheapest-price pick: converted when the store converts."""
-    return money.amount(raw, minor) if money.converts else amount(raw, minor)
 
 
 def resolve_amount(instance: Any, attr: str | dict[str, str]) -> Any:
@@ -274,7 +261,7 @@ class VariantsField(ClerkField):
                 out[key] = [clerk_value(v[i]) for v in variants if v[i] is not None]
         if self.price_attr:
             i = price_index
-            prices = [variant_amount(money, v[i], minor) for v in variants if v[i] is not None]
+            prices = [money.amount(v[i], minor) for v in variants if v[i] is not None]
             if prices:
                 rate = None if rate is None else float(rate)
                 if self.override_price:

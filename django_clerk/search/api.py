@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from django_clerk.client import ClerkResult
 from django_clerk.client.visitor import VISITOR_ID_RE
-from django_clerk.models import Store, StorefrontSettings
+from django_clerk.models import Store
 from django_clerk.search import calls, facets
 from django_clerk.search.objects import clerk_id_from_text
 from django_clerk.stores import store_for_code, store_for_request
@@ -149,11 +149,6 @@ class PagedAPIView(StorefrontAPIView):
             raise ValidationError({"per_page": [f"at most {clerk.options.max_per_page}"]})
         return per_page, (params["page"] - 1) * per_page
 
-    def facet_attributes(self, clerk: calls.ClerkCalls) -> list[str]:
-        if clerk.options.facet_attributes is not None:
-            return list(clerk.options.facet_attributes)
-        return StorefrontSettings.for_store(clerk.store).facet_attributes
-
     def selection(self, attributes: list[str]) -> facets.Selection:
         try:
             return facets.selection_from(self.request.query_params, attributes, strict=True)
@@ -164,7 +159,7 @@ class PagedAPIView(StorefrontAPIView):
         self, endpoint: str, params: dict[str, Any], clerk: calls.ClerkCalls, **extra: Any
     ) -> Response:
         per_page, offset = self.paging(params, clerk)
-        attributes = self.facet_attributes(clerk)
+        attributes = clerk.facet_attributes()
         selection = self.selection(attributes)
         result = clerk.call(
             endpoint,

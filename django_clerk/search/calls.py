@@ -18,6 +18,7 @@ from django.core.cache import cache
 
 from django_clerk.client import ClerkClient, ClerkError, ClerkResult, get_visitor_id
 from django_clerk.client.visitor import is_valid_visitor_id
+from django_clerk.models import StorefrontSettings
 from django_clerk.search.options import SearchOptions, search_options
 
 logger = logging.getLogger("django_clerk.storefront")
@@ -51,6 +52,15 @@ class ClerkCalls:
     @property
     def public_key(self) -> str:
         return str(getattr(self.store, "public_key_in_force", "") or "")
+
+    def facet_attributes(self) -> list[str]:
+        """The attributes to ask facets of: ``SEARCH["FACET_ATTRIBUTES"]`` when set, else the
+        store's own (its storefront settings); none without a store."""
+        if self.options.facet_attributes is not None:
+            return list(self.options.facet_attributes)
+        if self.store is None:
+            return []
+        return StorefrontSettings.for_store(self.store).facet_attributes
 
     def visitor(self) -> str | None:
         """The visitor id given, else the session's (``None`` without a request)."""

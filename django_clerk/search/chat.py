@@ -11,25 +11,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import models
-
-from django_clerk.mapping.registry import instance_clerk_id
+from django_clerk.mapping.registry import page_object_ids
 from django_clerk.storefront.prices import customer_group
 
 logger = logging.getLogger("django_clerk.storefront")
-ENTITIES = {"product": "products", "category": "categories", "page": "pages"}
 
 
-def chat_metadata(request: Any, **objects: Any) -> dict[str, Any]:
+def chat_metadata(
+    request: Any, product: Any = None, category: Any = None, page: Any = None
+) -> dict[str, Any]:
     """``{"product": 12, "category": 3, "path": "/p/boot/", "logged_in": true, ...}``."""
-    metadata: dict[str, Any] = {}
-    for key, entity in ENTITIES.items():
-        value = objects.get(key)
-        if value in (None, ""):
-            continue
-        if isinstance(value, models.Model):
-            value = instance_clerk_id(value, entity)
-        metadata[key] = value
+    metadata = page_object_ids(product, category, page)
     if request is not None:
         metadata["path"] = request.path
         user = getattr(request, "user", None)

@@ -27,7 +27,6 @@ from django.views.generic import TemplateView
 
 from django_clerk.client import ClerkResult
 from django_clerk.mapping.registry import get_serializers, instance_clerk_id
-from django_clerk.models import StorefrontSettings
 from django_clerk.search import calls, facets
 from django_clerk.search.objects import objects_in_order
 from django_clerk.search.options import SearchOptions
@@ -99,11 +98,7 @@ class ClerkListView(TemplateView):
     def get_facet_attributes(self) -> list[str]:
         if self.facet_attributes is not None:
             return self.facet_attributes
-        if self.search_options.facet_attributes is not None:
-            return list(self.search_options.facet_attributes)
-        if self.store is None:
-            return []
-        return StorefrontSettings.for_store(self.store).facet_attributes
+        return self.clerk.facet_attributes()
 
     def page_number(self) -> int:
         raw = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from django_clerk.mapping.registry import instance_clerk_id
+from django_clerk.mapping.registry import page_object_ids
 from django_clerk.search import placements as search_placements
 from django_clerk.search.chat import chat_metadata
 from django_clerk.storefront import placements as build
@@ -71,20 +70,10 @@ def clerk_context(
     context: template.Context, product: Any = None, category: Any = None, page: Any = None
 ) -> SafeString:
     """``Clerk('context', {product, category, page})`` for the page being shown."""
-    values = {"product": product, "category": category, "page": page}
-    values = {key: _clerk_id(value, CONTEXT_ENTITIES[key]) for key, value in values.items()
-              if value not in (None, "")}  # fmt: skip
+    values = page_object_ids(product, category, page)
     if not values or _active(context) is None:
         return NOTHING
     return _script(context, [clerk_call("context", values)])
-
-
-CONTEXT_ENTITIES = {"product": "products", "category": "categories", "page": "pages"}
-
-
-def _clerk_id(value: Any, entity: str) -> Any:
-    """A model instance as its Clerk id in ``entity`` (its source's prefix included)."""
-    return instance_clerk_id(value, entity) if isinstance(value, models.Model) else value
 
 
 @register.simple_tag(takes_context=True)

@@ -13,7 +13,7 @@ Links carry ``CLERK["EMAIL_LINK_PARAMETERS"]`` (UTM parameters by default) and
 by default ``"E-mail <logic>"``) and, when the e-mail is rendered in a request, the visitor
 id of that request (:func:`~django_clerk.client.visitor.get_visitor_id`).
 Model instances in ``params`` become their Clerk ids (:func:`~django_clerk.mapping.registry.
-instance_clerk_id`).
+parameter_clerk_ids`).
 The markup is ``django_clerk/consent/email_recommendations.html`` (override it in a theme).
 """
 
@@ -24,13 +24,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import template
-from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping.registry import instance_clerk_id
+from django_clerk.mapping.registry import parameter_clerk_ids
 from django_clerk.models import Store
 from django_clerk.stores import store_for_code, store_for_request
 
@@ -39,8 +38,6 @@ logger = logging.getLogger("django_clerk.storefront")
 NOTHING = SafeString("")
 ATTRIBUTES = ["id", "name", "url", "image", "price"]
 TEMPLATE = "django_clerk/consent/email_recommendations.html"
-#: The entity of the ids of each parameter that takes model instances.
-PARAMETER_ENTITIES = {"products": "products", "category": "categories", "page": "pages"}
 MARGIN = 0.05
 """Seconds of the timeout kept for what is not the HTTP wait (sockets, parsing)."""
 
@@ -71,7 +68,7 @@ def clerk_email_recommendations(
             limit=int(limit),
             attributes=ATTRIBUTES,
             labels=[label or f"E-mail {logic}"],
-            **{name: _plain(value, PARAMETER_ENTITIES.get(name)) for name, value in params.items()},
+            **parameter_clerk_ids(params),
         )
     except (ClerkError, ValueError, TypeError) as exc:
         logger.warning("Clerk.io e-mail recommendations (%s) left out: %s", logic, exc)
@@ -111,13 +108,3 @@ def _store(context: template.Context, store: Any) -> Store | None:
     if isinstance(store, str) and store:
         return store_for_code(store)
     return store_for_request(context.get("request"))
-
-
-def _plain(value: Any, entity: str | None) -> Any:
-    """Model instances as their Clerk ids (in ``entity``, their source's prefix included);
-    querysets, tuples and sets as lists."""
-    if isinstance(value, models.Model):
-        return instance_clerk_id(value, entity)
-    if isinstance(value, (list, tuple, set, models.QuerySet)):
-        return [_plain(v, entity) for v in value]
-    return value

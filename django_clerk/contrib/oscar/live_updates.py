@@ -65,11 +65,14 @@ def queue_category_subtree(
     return count
 
 
-def remember_path(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def remember_path(
+    sender: Any, instance: Any, raw: bool = False, using: str = "default", **kwargs: Any
+) -> None:
+    """The path the category has in the database it is saved to, before the save."""
     if raw or instance.pk is None or not active():
         return
-    stored = sender._base_manager.filter(pk=instance.pk).values_list("path", flat=True).first()
-    instance.__dict__[OLD_PATH] = stored
+    stored = sender._base_manager.using(using).filter(pk=instance.pk)
+    instance.__dict__[OLD_PATH] = stored.values_list("path", flat=True).first()
 
 
 def category_saved(
