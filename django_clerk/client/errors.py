@@ -147,8 +147,9 @@ def error_class_for(type_: str | None) -> type[ClerkAPIError]:
     return ClerkAuthenticationError if type_ == AUTHENTICATION_ERROR else ClerkAPIError
 
 
-def classify(error: BaseException) -> Failure:
-    """What ``error`` (raised by the client) means: see :class:`Failure`.
+def classify(error: BaseException | None) -> Failure:
+    """What ``error`` (raised by the client) means: see :class:`Failure`; ``None`` (a failure
+    without an error to tell) is transient.
 
     Anything that is not a refusal or a key problem is transient: nothing is given up because
     of a failure a later attempt may not meet.

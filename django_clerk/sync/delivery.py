@@ -165,8 +165,7 @@ def deliver_batch(
     payloads: dict[str, dict[str, Any]] = {}
     gone: dict[str, Any] = {}
     by_source, failed = _split_by_source(serializers, rows)
-    several = len(serializers) > 1
-    for serializer, (prefix, keys) in by_source.items():
+    for serializer, (_, keys) in by_source.items():
         objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
         found, bad = push.serialize_each(serializer, objects, store, yield_gil=yield_gil)
         # Rendered objects are named by their key as the database gives it back; a row is
@@ -179,7 +178,7 @@ def deliver_batch(
             elif text in bad:
                 failed[oid] = bad[text]
             else:
-                gone[oid] = f"{prefix}{key}" if prefix or several else clerk_id(key)
+                gone[oid] = registry.clerk_id(serializer, key)
 
     if gone and entity in NEVER_DELETED:
         report.dropped = settle_ok(token, list(gone), using)
@@ -211,7 +210,7 @@ def deliver_batch(
     retry = set(upserted.retry) | set(deleted.retry)
     if retry:
         report.retrying = settle_retry(token, rows, retry, error, using)
-        if error is None or classify(error) is Failure.TRANSIENT:
+        if classify(error) is Failure.TRANSIENT:
             report.transient_failures = 1
             logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
         else:
@@ -244,7 +243,7 @@ def _announce_failures(
             entity=entity,
             object_ids=sorted(retry),
             error=str(error) if error is not None else "",
-            transient=error is None or classify(error) is Failure.TRANSIENT,
+            transient=classify(error) is Failure.TRANSIENT,
         )
     if failed:
         send_safely(
@@ -284,14 +283,6 @@ def _split_by_source(
             continue
         found.setdefault(serializer, (prefix, {}))[1][object_id] = key
     return found, failed
-
-
-def clerk_id(key: Any) -> int | str:
-    """The id Clerk knows an object by, from its primary key: an int stays an int, anything
-    else (a UUID, a string) is sent as its string form, as the serializers send it."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return key
-    return str(key)
 
 
 def _wake_waiting(store_id: int, entity: str, using: str) -> int:

@@ -166,3 +166,18 @@ def test_a_category_link_pushes_the_product(
     delivered()
     ancestors = [c.pk for c in crime.get_ancestors_and_self()]
     assert clerk_api.data["products"][book.pk]["categories"] == ancestors
+
+
+@pytest.mark.django_db(databases=["default", "archive"])
+def test_a_categorys_old_path_is_read_from_the_database_it_is_saved_to(oscar_shop: Shop) -> None:
+    from django_clerk.contrib.oscar.live_updates import OLD_PATH, remember_path
+
+    # The same pk on both databases, under another path in each.
+    crime = Category.objects.get(pk=oscar_shop.categories["Crime"].pk)
+    Category.objects.using("archive").create(
+        pk=crime.pk, name="Crime", slug="crime", path="0009", depth=1, numchild=0
+    )
+    archived = Category.objects.using("archive").get(pk=crime.pk)
+    archived.path = "000A"
+    remember_path(Category, archived, using="archive")
+    assert archived.__dict__[OLD_PATH] == "0009" != crime.path

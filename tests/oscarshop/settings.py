@@ -17,11 +17,17 @@ ROOT_URLCONF = "tests.oscarshop.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk") + "_oscar"
-    }
+# "archive": a second database, for the tests of code that must use the database it is given.
+DATABASES = {
+    alias: database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))
+    for alias in ("default", "archive")
+}
+for alias, database in DATABASES.items():
+    if database["ENGINE"].endswith("postgresql"):
+        suffix = "_oscar" if alias == "default" else f"_oscar_{alias}"
+        database["TEST"] = {
+            "NAME": os.environ.get("CLERK_TEST_DB_NAME", "test_django_clerk") + suffix
+        }
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,9 +11,10 @@ import pytest
 from django.db import transaction
 
 from django_clerk.mapping import get_serializer
+from django_clerk.mapping.registry import clerk_id
 from django_clerk.models import PendingChange
 from django_clerk.sync import outbox
-from django_clerk.sync.delivery import clerk_id, deliver_due
+from django_clerk.sync.delivery import deliver_due
 from tests.uuidshop.clerk import SERIALIZERS as UUID_SHOP
 
 pytestmark = pytest.mark.django_db
@@ -96,14 +97,14 @@ def test_the_outbox_id_maps_back_to_the_id_the_serializer_sends(uuid_shop, entit
     [payload] = serializer.serialize([obj], uuid_shop)
     row = PendingChange.objects.get(entity=entity)
     key = serializer.Meta.model._meta.pk.to_python(row.object_id)
-    assert clerk_id(key) == payload["id"]
+    assert clerk_id(serializer, key) == payload["id"]
 
 
 def test_clerk_id_of_each_key_type():
     key = uuid.uuid4()
-    assert clerk_id(key) == str(key)
-    assert clerk_id(42) == 42 and isinstance(clerk_id(42), int)
-    assert clerk_id("abc") == "abc"
+    assert clerk_id(None, key) == str(key)
+    assert clerk_id(None, 42) == 42 and isinstance(clerk_id(None, 42), int)
+    assert clerk_id(None, "abc") == "abc"
 
 
 def test_ids_longer_than_the_outbox_holds_are_skipped_without_failing_the_save(uuid_shop, caplog):
