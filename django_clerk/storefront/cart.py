@@ -3,7 +3,9 @@
 ``CLERK["ADD_TO_CART_URL"]`` names the shop's add-to-cart endpoint (a path, which may hold
 ``{id}`` for the product's id, or a URL name reversed without arguments). ``{% clerk_js %}``
 then hands Clerk.js, in ``globals``, what a design needs to post to it: ``add_to_cart_url``,
-``csrf_token``, ``csrf_header`` and ``csrf_field``.
+``csrf_url``, ``csrf_header`` and ``csrf_field``. The page carries no CSRF token: a design
+asks ``csrf_url`` (:func:`csrf_token_view`) for one when a visitor adds to cart, so pages
+with Clerk.js set no CSRF cookie: a cache keeps one copy for every visitor without cookies.
 
 ``after_add_to_cart()`` is what the shop's add-to-cart view returns: the powerstep page
 (``CLERK["POWERSTEP_URL"]``) when the store shows the powerstep as a page, as JSON for a
@@ -21,9 +23,13 @@ from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 
 from django_clerk.conf import clerk_settings
+from django_clerk.json_errors import error_response
 from django_clerk.mapping.registry import instance_clerk_id
 from django_clerk.models import StorefrontSettings
 from django_clerk.stores import store_for_request
+
+#: The URL name of :func:`csrf_token_view` (the app's URLs are included under this namespace).
+CSRF_URL_NAME = "django_clerk:csrf-token"
 
 
 def resolve_url(value: Any) -> str:
@@ -43,12 +49,23 @@ def add_to_cart_globals(request: HttpRequest | None) -> dict[str, Any]:
     url = resolve_url(clerk_settings.ADD_TO_CART_URL)
     if not url or request is None:
         return {}
-    return {
-        "add_to_cart_url": url,
-        "csrf_token": get_token(request),
-        "csrf_header": _csrf_header(),
-        "csrf_field": "csrfmiddlewaretoken",
-    }
+    return {"add_to_cart_url": url, "csrf_url": resolve_url(CSRF_URL_NAME), **_csrf_names()}
+
+
+def csrf_token_view(request: HttpRequest) -> JsonResponse:
+    """``GET <prefix>/csrf/``: ``{"csrf_token", "csrf_header", "csrf_field"}``, a CSRF token
+    for a design's add-to-cart POST (setting Django's CSRF cookie here, and only here);
+    ``private, no-store``."""
+    if request.method not in ("GET", "HEAD"):
+        response = error_response(405, "Only GET is allowed.", Allow="GET, HEAD")
+    else:
+        response = JsonResponse({"csrf_token": get_token(request), **_csrf_names()})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csrf_names() -> dict[str, str]:
+    return {"csrf_header": _csrf_header(), "csrf_field": "csrfmiddlewaretoken"}
 
 
 def _csrf_header() -> str:

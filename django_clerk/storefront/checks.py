@@ -5,6 +5,8 @@
 ``django_clerk.E041``     a storefront setting has the wrong type (currency, nonce, visitor, labels)
 ``django_clerk.W040``     no template engine passes ``request`` to templates: the tags fall
                           back to the default store and see no CSP nonce on the request
+``django_clerk.W041``     ``ADD_TO_CART_URL`` is set but the app's URLs (its CSRF token
+                          endpoint) are not included
 ========================  ==============================================================
 """
 
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
 from django_clerk.conf import clerk_settings
+from django_clerk.storefront.cart import CSRF_URL_NAME, resolve_url
 
 STRING_SETTINGS = ("CURRENCY_SYMBOL", "CURRENCY_ISO", "CSP_NONCE_ATTRIBUTE")
 BOOL_SETTINGS = ("JS_VISITOR_FROM_SESSION", "DEFAULT_LABELS")
@@ -54,6 +57,15 @@ def check_storefront(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     for name in BOOL_SETTINGS:
         if not isinstance(getattr(clerk_settings, name), bool):
             errors.append(Error(f"CLERK[{name!r}] must be True or False.", id="django_clerk.E041"))
+    if clerk_settings.ADD_TO_CART_URL and not resolve_url(CSRF_URL_NAME):
+        errors.append(
+            Warning(
+                "CLERK['ADD_TO_CART_URL'] is set, but the app's URLs are not included: Clerk's "
+                "designs cannot get the CSRF token their add-to-cart POST needs.",
+                hint="Include them, e.g. path('clerk/', include('django_clerk.urls')).",
+                id="django_clerk.W041",
+            )
+        )
     if not _request_in_templates():
         errors.append(
             Warning(

@@ -94,7 +94,8 @@ class Storefront:
         return {key: value for key, value in values.items() if value != ""}
 
     def add_to_cart_globals(self) -> dict[str, Any]:
-        """``add_to_cart_url`` and the CSRF token for add-to-cart inside Clerk's designs."""
+        """``add_to_cart_url`` and where to get a CSRF token, for add-to-cart inside Clerk's
+        designs."""
         return add_to_cart_globals(self.request)
 
     def clerk_js_url(self) -> str:

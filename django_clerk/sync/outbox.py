@@ -136,12 +136,17 @@ def _upsert(rows: list[tuple[int, str, str]], using: str) -> None:
 
 @functools.lru_cache(maxsize=16)
 def _upsert_sql(quote: Callable[[str], str], count: int) -> str:
+    insert, on_conflict = upsert_clauses(quote)
+    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return f"{insert} VALUES {', '.join([row] * count)} {on_conflict}"
+
+
+@functools.lru_cache(maxsize=4)
+def upsert_clauses(quote: Callable[[str], str]) -> tuple[str, str]:
+    """The two ends of every upsert of outbox rows: ``INSERT INTO outbox (columns)`` and
+    ``ON CONFLICT (store, entity, object id) DO UPDATE SET ...``."""
     table = quote(PendingChange._meta.db_table)
     columns = ", ".join(quote(c) for c in _COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in _UPDATE_ON_CONFLICT)
     conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    )
+    return f"INSERT INTO {table} ({columns})", f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"

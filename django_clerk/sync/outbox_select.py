@@ -8,7 +8,6 @@ update of 100,000 rows records them in one statement per store. Other cases go t
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -69,16 +68,9 @@ def record_selected(
     dispatch.schedule(using)
 
 
-@functools.lru_cache(maxsize=64)
 def _insert_select_sql(quote: Callable[[str], str], query_sql: str) -> str:
-    table = quote(PendingChange._meta.db_table)
-    columns = ", ".join(quote(c) for c in outbox._COLUMNS)
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in outbox._UPDATE_ON_CONFLICT)
-    conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
+    insert, on_conflict = outbox.upsert_clauses(quote)
     # store, entity, prefix || key, state, attempts, due, lease, error, updated, created
     values = "%s, %s, %s || selected.clerk_key, %s, %s, %s, %s, %s, %s, %s"
     # ``WHERE true``: SQLite reads ``ON CONFLICT`` after a bare ``SELECT ... FROM`` as a join.
-    return (
-        f"INSERT INTO {table} ({columns}) SELECT {values} FROM ({query_sql}) selected "
-        f"WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    )
+    return f"{insert} SELECT {values} FROM ({query_sql}) selected WHERE true {on_conflict}"

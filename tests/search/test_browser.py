@@ -107,7 +107,8 @@ def test_search_tags_in_the_browser(tags_page: str, boots: Any) -> None:
     assert "nonce-" in found["csp"]
     (config,) = [c[1] for c in found["calls"] if c[0] == "config"]
     assert config["globals"]["add_to_cart_url"] == "/cart/add/{id}/"
-    assert config["globals"]["csrf_token"] and "csrftoken" in found["cookies"]
+    assert config["globals"]["csrf_url"] == "/clerk/csrf/" and "csrf_token" not in config["globals"]
+    assert "csrftoken" not in found["cookies"]  # the page sets no CSRF cookie
     metadata = {"product": boots[0].pk, "path": "/tags/", "logged_in": False}
     assert ["chat", "metadata", metadata] in found["calls"]
     assert found["action"] == "/search/"  # the live search's form goes to the search page
@@ -131,3 +132,28 @@ def test_nothing_found_shows_the_no_results_text(tags_page: str) -> None:
     found = in_chromium(tags_page, steps)
     assert not found["before"] and found["after"] and found["text"] == "Nothing found"
     assert found["errors"] == []
+
+
+ADD_TO_CART = """async (product) => {
+    const g = window.__clerk_calls.find((c) => c[0] === "config")[1].globals;
+    const token = await (await fetch(g.csrf_url, {credentials: "same-origin"})).json();
+    const post = (headers) => fetch(g.add_to_cart_url.replace("{id}", product), {
+        method: "POST", credentials: "same-origin",
+        headers: {Accept: "application/json", ...headers},
+        body: new URLSearchParams({quantity: "1"}),
+    });
+    const refused = await post({});
+    const added = await post({[g.csrf_header]: token.csrf_token});
+    return {refused: refused.status, added: added.status, landed: added.url};
+}"""
+
+
+def test_a_design_adds_to_cart_with_a_token_it_asks_for(tags_page: str, boots: Any) -> None:
+    def steps(page: Any) -> dict[str, Any]:
+        cookies_before = {c["name"] for c in page.context.cookies()}
+        return {"before": cookies_before, **page.evaluate(ADD_TO_CART, boots[0].pk)}
+
+    found = in_chromium(tags_page, steps)
+    assert "csrftoken" not in found["before"] and "csrftoken" in found["cookies"]
+    assert found["refused"] == 403  # Django's CSRF check stands: no token, no cart
+    assert found["added"] == 200 and found["landed"].endswith("/cart/added/")

@@ -121,8 +121,8 @@ def test_add_to_cart_globals_in_the_config(store, settings):
     (config,) = [c for c in calls(render("{% clerk_js %}")) if c[0] == "config"]
     globals_ = config[1]["globals"]
     assert globals_["add_to_cart_url"] == "/cart/add/{id}/"
-    assert len(globals_["csrf_token"]) == 64 and globals_["csrf_header"] == "X-CSRFToken"
-    assert globals_["csrf_field"] == "csrfmiddlewaretoken"
+    assert globals_["csrf_url"] == "/clerk/csrf/" and globals_["csrf_header"] == "X-CSRFToken"
+    assert globals_["csrf_field"] == "csrfmiddlewaretoken" and "csrf_token" not in globals_
     settings.CLERK = {**settings.CLERK, "ADD_TO_CART_URL": "shop:cart"}
     (config,) = [c for c in calls(render("{% clerk_js %}")) if c[0] == "config"]
     assert config[1]["globals"]["add_to_cart_url"] == "/cart/"
