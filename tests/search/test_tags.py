@@ -89,6 +89,27 @@ def test_live_search_options(store):
         render("{% clerk_live_search colour='red' %}")
 
 
+def test_live_search_options_from_settings_per_store(store, settings):
+    settings.CLERK = {
+        **settings.CLERK,
+        "SEARCH": {
+            "LIVE_SEARCH_PAGES_TYPE": "blog",
+            "LIVE_SEARCH_FORM_SELECTOR": "form.find",
+            "LIVE_SEARCH_SEARCH_URL": "/find/",
+            "STORES": {store.code: {"LIVE_SEARCH_INCLUDE_CATEGORIES": False}},
+        },
+    }
+    html = render("{% clerk_live_search '#q' %}")
+    (span,) = clerk_spans(html)
+    assert span["data-instant-search-categories"] == "0"
+    assert span["data-instant-search-pages"] == "0"
+    assert span["data-instant-search-pages-type"] == "blog"
+    (script,) = parse(html).scripts
+    assert '"form.find"' in script and '"/find/"' in script
+    (span,) = clerk_spans(render("{% clerk_live_search '#q' include_categories=True %}"))
+    assert span["data-instant-search-categories"] != "0"  # the tag's argument wins
+
+
 def test_chat_metadata(store, settings):
     settings.CLERK = {**settings.CLERK, "CUSTOMER_GROUP": "tests.search.test_tags.group_of"}
     category = Category.objects.create(name="Boots", slug="boots")
