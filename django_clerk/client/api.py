@@ -127,13 +127,9 @@ class ClerkClient(TrackingCalls, PrivacyCalls):
         return cls(credentials.public_key, credentials.private_key, **kwargs)
 
     def with_visitor(self, visitor: Any) -> ClerkClient:
-        """A copy whose prediction and log calls send ``visitor`` unless told otherwise.
-
-        ``visitor`` is a visitor id or a Django request (see
-        :func:`~django_clerk.client.visitor.get_visitor_id`); a request's URL name is also
-        the page of the default labels (:mod:`django_clerk.client.labels`). The copy shares
-        the HTTP session.
-        """
+        """A copy (sharing the HTTP session) whose prediction and log calls send ``visitor``
+        unless told otherwise: an id, or a Django request (:func:`~django_clerk.client.
+        visitor.get_visitor_id`), whose URL name is the page of the default labels."""
         bound = copy.copy(self)
         bound._visitor = visitor if isinstance(visitor, str) else get_visitor_id(visitor)
         bound._page = "" if isinstance(visitor, str) else page_name(visitor)
