@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from shop.models import Order
 
 from django_clerk.client import ClerkClient
-from django_clerk.stores import store_for_request
 from django_clerk.storefront.tracking import order_data
+from django_clerk.stores import store_for_request
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "seeded"
 UNKNOWN_PRODUCT = 999999

@@ -284,7 +284,7 @@ class Checker:
                 continue
             verdicts = lookup.verdicts(entity, [value for value, _ in named])
             name = feed.NAMES[entity]
-            for (value, where), verdict in zip(named, verdicts):
+            for (value, where), verdict in zip(named, verdicts, strict=True):
                 if verdict.unknown:
                     self.problem(
                         feed.UNKNOWN_CODES[entity],

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.db import router, transaction
 from django.test import Client, override_settings
 
 from django_clerk.testing.fake_api import FakeClerkAPI
@@ -81,18 +82,27 @@ def _running(fake: FakeClerkAPI | None) -> Iterator[FakeClerkAPI]:
 @contextmanager
 def _pointed_at(api: FakeClerkAPI) -> Iterator[None]:
     clerk = {**(getattr(settings, "CLERK", None) or {})}
-    clerk.update({"API_URL": api.url, "CLERK_JS_URL": api.sandbox_js_url})
+    # No delivery thread or task is started by the journey's commits: what the outbox holds
+    # is delivered to the fake at the end, and rolled back (see _deliver_pending).
+    clerk.update(
+        {"API_URL": api.url, "CLERK_JS_URL": api.sandbox_js_url, "SYNC_DELIVERY": "manual"}
+    )
     with override_settings(CLERK=clerk):
         yield
 
 
 def _deliver_pending(api: FakeClerkAPI) -> PageVisit:
     """What the shop's outbox holds after the journey, delivered to the fake now, so events
-    the server sends after the commit (a sale it logs itself) are seen too."""
+    the server sends after the commit (a sale it logs itself) are seen too. The delivery is
+    rolled back: every change stays pending for the shop's own delivery to Clerk."""
+    from django_clerk.models import PendingChange
     from django_clerk.sync.delivery import deliver_due
 
     start = len(api.requests)
-    deliver_due(max_transient_failures=1, yield_gil=False)
+    using = router.db_for_write(PendingChange)
+    with transaction.atomic(using=using):
+        deliver_due(max_transient_failures=1, using=using, yield_gil=False)
+        transaction.set_rollback(True, using=using)
     return PageVisit(AFTER_JOURNEY, "(the outbox delivered)", 200, calls=api.requests[start:])
 
 
