@@ -3,6 +3,8 @@ stand-in for Clerk.js) are what it checks, as the fake Clerk receives them."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from shop.models import Order
 from django_clerk.testing.validator import validate_tracking
 from django_clerk.testing.validator.pages import from_browser
 from tests.validator.seeded import TEMPLATES_DIR, UNKNOWN_PRODUCT, with_templates
+from tests.validator.test_command import example_shop_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,3 +43,14 @@ def test_seeded_bugs_are_named(
     assert twice.message == f"the sale {order.pk} is logged 2 times"
     page = f"checkout (/order/{order.pk}/)"
     assert twice.element == f"browser (Clerk.js) on {page}; browser (Clerk.js) on {page}"
+
+
+def test_the_command_in_a_browser(tmp_path: Path) -> None:
+    """``--browser``: the command serves the shop and drives Chromium itself; the order the
+    journey places is kept (a browser's requests commit)."""
+    manage_py = example_shop_process(tmp_path)
+    chromium = os.environ.get("CLERK_CHROMIUM") or "/usr/bin/chromium"
+    passed = manage_py("clerk_validate_tracking", "--browser", "--chromium", chromium)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Tracking validation (browser), 6 pages:" in passed.stdout
+    assert "  checkout: /order/3/ (200)" in passed.stdout  # after the 2 seeded orders

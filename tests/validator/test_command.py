@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -79,33 +80,44 @@ def test_a_journey_that_does_not_import_is_a_system_check_error(settings: Any) -
     assert "django_clerk.E140" not in [message.id for message in run_checks()]
 
 
-def test_the_exit_status_of_a_real_process(tmp_path: Path) -> None:
-    """The command as CI runs it: a process on the shop's database, its exit status."""
+def example_shop_process(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``manage.py`` of the example shop in processes of its own, on a database of its own
+    (migrated, a small catalogue seeded), its API_URL on a port where nothing listens."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "CLERK_PUBLIC_KEY": "ci-public",
         "CLERK_PRIVATE_KEY": "ci-private",
-        "CLERK_API_URL": "http://127.0.0.1:9/v2/",  # Clerk.io stand-in: nothing listens
+        "CLERK_API_URL": "http://127.0.0.1:9/v2/",
         "CLERK_SYNC_DELIVERY": "manual",
     }
     manage = [sys.executable, str(ROOT / "example_project" / "manage.py")]
 
-    def manage_py(*args: str) -> subprocess.CompletedProcess[str]:
+    def manage_py(*args: str, **changes: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*manage, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+            [*manage, *args],
+            env={**env, **changes},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
 
     assert manage_py("migrate", "-v0").returncode == 0
     seeded = manage_py("seed_demo", "--products", "12", "--orders", "2", "--customers", "2",
                        "--pages", "1", "--seed", "3")  # fmt: skip
     assert seeded.returncode == 0, seeded.stderr
+    return manage_py
+
+
+def test_the_exit_status_of_a_real_process(tmp_path: Path) -> None:
+    """The command as CI runs it: a process on the shop's database, its exit status."""
+    manage_py = example_shop_process(tmp_path)
     passed = manage_py("clerk_validate_tracking")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "No tracking problems found." in passed.stdout
-    env["CLERK_PUBLIC_KEY"] = ""  # no Clerk.js on any page
-    failed = manage_py("clerk_validate_tracking", "--json")
+    failed = manage_py("clerk_validate_tracking", "--json", CLERK_PUBLIC_KEY="")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     codes = {problem["code"] for problem in json.loads(failed.stdout)["problems"]}
-    assert codes == {"clerk-js-missing"}
+    assert codes == {"clerk-js-missing"}  # no public key: no Clerk.js on any page

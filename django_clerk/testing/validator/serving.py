@@ -11,6 +11,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
 from django.test import override_settings
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
@@ -33,22 +35,25 @@ def served_shop() -> Iterator[str]:
         handler = StaticFilesHandler
     # An in-memory SQLite database exists only in its connection: share it (as Django's
     # LiveServerTestCase does).
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    shared: dict[str, BaseDatabaseWrapper] = {
+        c.alias: c for c in connections.all() if isinstance(c, SQLite) and c.is_in_memory_db()
+    }
     for connection in shared.values():
         connection.inc_thread_sharing()
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, HOST]):
-        thread = LiveServerThread(HOST, handler, connections_override=shared, port=0)
-        thread.daemon = True
-        thread.start()
-        thread.is_ready.wait()
-        if thread.error is not None:
-            raise thread.error
-        try:
+    thread = LiveServerThread(HOST, handler, connections_override=shared, port=0)
+    thread.daemon = True
+    try:
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, HOST]):
+            thread.start()
+            thread.is_ready.wait()
+            if thread.error is not None:
+                raise thread.error
             yield f"http://{HOST}:{thread.port}"
-        finally:
+    finally:
+        if thread.is_alive():
             thread.terminate()
-            for connection in shared.values():
-                connection.dec_thread_sharing()
+        for connection in shared.values():
+            connection.dec_thread_sharing()
 
 
 @contextmanager
