@@ -10,12 +10,7 @@ from django.utils.http import urlencode
 from django_clerk.testing.validator import Journey, JourneyError, Post, Visit
 from shop.models import Product
 
-CHECKOUT = {
-    "email": "tracking-check@example.com",
-    "first_name": "Tracking",
-    "last_name": "Check",
-    "zip_code": "1000",
-}
+CHECKOUT = {"email": "ci@example.com", "first_name": "C", "last_name": "I", "zip_code": "1000"}
 
 
 def journey() -> Journey:
@@ -29,7 +24,6 @@ def journey() -> Journey:
     if product is None:
         raise JourneyError("The shop has no published product in stock with a category")
     category = product.categories.order_by("pk").first()
-    assert category is not None
     query = product.name.split()[0]
     return Journey(
         [

@@ -91,8 +91,8 @@ class Report:
         lines = [f"Tracking validation ({self.mode}), {len(self.pages)} pages:"]
         for page in self.pages:
             lines.append(
-                f"  {page.step}: {page.url} ({page.status}), {page.clerk_elements} Clerk "
-                f"elements, {page.clerk_calls} calls to Clerk"
+                f"  {page.step}: {page.url} ({page.status}), Clerk elements: "
+                f"{page.clerk_elements}, calls to Clerk: {page.clerk_calls}"
             )
         if self.ok:
             lines.append("No tracking problems found.")
