@@ -195,3 +195,16 @@ def test_an_error_page_is_reported_and_not_read(catalogue: dict[str, Any]) -> No
     assert [(p.code, p.message) for p in report.problems] == [
         ("page-error", "answered 404 text/html, not a page")
     ]
+
+
+def test_ids_of_an_api_element(catalogue: dict[str, Any]) -> None:
+    element = (
+        '<span class="clerk" data-api="recommendations/complementary" data-products="[555555]">'
+        "</span>"
+    )
+    (problem,) = check(element).problems
+    assert (problem.code, problem.message) == (
+        "product-id-unknown",
+        "product id 555555 is not in the store's product feed",
+    )
+    assert 'data-api="recommendations/complementary"' in problem.element

@@ -78,48 +78,50 @@ class Checker:
         return store
 
     def _check_elements(self, visit: PageVisit, uses: list[IdUse]) -> None:
-        seen: list[ClerkElement] = []
+        placed: list[ClerkElement] = []
         for element in visit.markup.elements:
             where = element.describe()
-            template, api = element.template, element.api
-            if api == "log/sale":
+            if element.api == "log/sale":
                 self._check_sale(visit, element, uses)
-            elif api:
                 continue
-            elif not template or not template.startswith("@") or len(template) < 2:
-                self.problem(
-                    "content-id-missing",
-                    visit,
-                    where,
-                    'a Clerk element needs data-template="@content-id" (or data-api)',
-                )
-                continue
-            else:
-                content_id = template[1:]
-                if content_id not in self.content_ids:
-                    self.problem(
-                        "content-id-unknown",
-                        visit,
-                        where,
-                        f"the Content {content_id!r} is not one the store's Clerk account has",
-                    )
-                self._check_twice(visit, element, seen)
-                seen.append(element)
-                search = element.data("instant-search") is None and self._is_search(element)
-                if search and element.data("query") is None:
-                    self.problem(
-                        "attribute-missing",
-                        visit,
-                        where,
-                        "the search page placement has no data-query",
-                    )
+            if not element.api and self._check_content(visit, element, placed):
+                placed.append(element)
             raw = element.data("products")
-            if raw is not None and api != "log/sale":
+            if raw is not None:
                 for value in self._product_ids(visit, where, attribute_value(raw)):
                     uses.append(("products", value, where))
             category = element.data("category")
-            if category is not None and category != "":
+            if category:
                 uses.append(("categories", attribute_value(category), where))
+
+    def _check_content(
+        self, visit: PageVisit, element: ClerkElement, placed: list[ClerkElement]
+    ) -> bool:
+        """The rules of a placement (an element without ``data-api``); whether it names a
+        Content."""
+        where, template = element.describe(), element.template or ""
+        if not template.startswith("@") or len(template) < 2:
+            self.problem(
+                "content-id-missing",
+                visit,
+                where,
+                'a Clerk element needs data-template="@content-id" (or data-api)',
+            )
+            return False
+        if template[1:] not in self.content_ids:
+            self.problem(
+                "content-id-unknown",
+                visit,
+                where,
+                f"the Content {template[1:]!r} is not one the store's Clerk account has",
+            )
+        self._check_twice(visit, element, placed)
+        search = element.data("instant-search") is None and self._is_search(element)
+        if search and element.data("query") is None:
+            self.problem(
+                "attribute-missing", visit, where, "the search page placement has no data-query"
+            )
+        return True
 
     @staticmethod
     def _is_search(element: ClerkElement) -> bool:

@@ -81,13 +81,17 @@ def _running(fake: FakeClerkAPI | None) -> Iterator[FakeClerkAPI]:
 
 @contextmanager
 def _pointed_at(api: FakeClerkAPI) -> Iterator[None]:
-    clerk = {**(getattr(settings, "CLERK", None) or {})}
     # No delivery thread or task is started by the journey's commits: what the outbox holds
-    # is delivered to the fake at the end, and rolled back (see _deliver_pending).
-    clerk.update(
-        {"API_URL": api.url, "CLERK_JS_URL": api.sandbox_js_url, "SYNC_DELIVERY": "manual"}
-    )
-    with override_settings(CLERK=clerk):
+    # is delivered to the fake at the end, and rolled back (see _deliver_pending). (The
+    # settings are never held in a local: they may hold a private key.)
+    with override_settings(
+        CLERK={
+            **(getattr(settings, "CLERK", None) or {}),
+            "API_URL": api.url,
+            "CLERK_JS_URL": api.sandbox_js_url,
+            "SYNC_DELIVERY": "manual",
+        }
+    ):
         yield
 
 
