@@ -14,9 +14,9 @@ from shop.models import Category, Order, Product
 from django_clerk.testing import DEFAULT_CONTENT_IDS, DEFAULT_PUBLIC_KEY
 from django_clerk.testing.recording import RecordedRequest
 from django_clerk.testing.validator import Report
-from django_clerk.testing.validator.checks import Checker
 from django_clerk.testing.validator.markup import read_markup
 from django_clerk.testing.validator.pages import PageVisit
+from django_clerk.testing.validator.rules import Rules
 
 pytestmark = pytest.mark.django_db
 LOADER = '<script>window.__clerk_q=[];Clerk("config", {"key": "%s"});</script>'
@@ -37,9 +37,9 @@ def check(body: str, *, key: str = DEFAULT_PUBLIC_KEY, calls: Any = (), status: 
     html = (LOADER % key if key is not None else "") + body
     visit = PageVisit("page", "/page/", status, markup=read_markup(html), calls=list(calls))
     report = Report("test")
-    checker = Checker(report, DEFAULT_CONTENT_IDS, browser=browser)
-    checker.check_page(visit)
-    checker.check_sales()
+    rules = Rules(report, DEFAULT_CONTENT_IDS, browser=browser)
+    rules.check_page(visit)
+    rules.check_sales()
     return report
 
 

@@ -12,10 +12,10 @@ from django.db import router, transaction
 from django.test import Client, override_settings
 
 from django_clerk.testing.fake_api import FakeClerkAPI
-from django_clerk.testing.validator.checks import Checker
 from django_clerk.testing.validator.journeys import JourneySource, load_journey
 from django_clerk.testing.validator.pages import PageVisit
 from django_clerk.testing.validator.problems import PageSummary, Report
+from django_clerk.testing.validator.rules import Rules
 from django_clerk.testing.validator.walk_browser import BrowserWalker
 from django_clerk.testing.validator.walk_client import ClientWalker
 
@@ -45,18 +45,18 @@ def validate_tracking(
             api.set_contents(found.contents)
         walker = _walker(driver, base_url, api)
         report = Report(walker.mode)
-        checker = Checker(report, api.content_ids, browser=walker.browser)
+        rules = Rules(report, api.content_ids, browser=walker.browser)
         try:
             for step in found.steps:
                 start = len(api.requests)
                 visit = walker.walk(step)
                 visit.calls = api.requests[start:]
                 report.pages.append(_summary(visit))
-                checker.check_page(visit)
+                rules.check_page(visit)
         finally:
             walker.close()
-        checker.check_delivered(_deliver_pending(api))
-        checker.check_sales()
+        rules.check_delivered(_deliver_pending(api))
+        rules.check_sales()
     return report
 
 

@@ -16,8 +16,8 @@ IdUse = tuple[str, Any, str]
 """``(entity, id, element)``: an id named on a page."""
 
 
-class Checker:
-    """Applies the rules, adding what it finds to ``report``."""
+class Rules:
+    """The validator's rules, applied to pages; what they find goes to ``report``."""
 
     def __init__(self, report: Report, content_ids: Iterable[str], *, browser: bool) -> None:
         self.report = report
