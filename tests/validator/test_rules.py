@@ -165,16 +165,19 @@ def recorded(path: str, status: int, *, browser: bool, **params: Any) -> Recorde
     return RecordedRequest("POST", path, {}, body, headers, time.time(), status)
 
 
-def test_calls_clerk_refused_and_server_calls_ids(catalogue: dict[str, Any]) -> None:
+def test_calls_clerk_refused_and_the_ids_of_calls(catalogue: dict[str, Any]) -> None:
     calls = [
         recorded("recommendations/popular", 403, browser=True),
         recorded("log/basket/set", 200, browser=False, products=[777777]),
-        recorded("log/basket/set", 200, browser=True, products=[888888]),  # the page's own
+        recorded("log/basket/set", 200, browser=True, products=[888888]),  # the markup's
+        recorded("log/basket/set", 200, browser=True, products=[999999]),  # a script's
     ]
-    report = check("", calls=calls)
-    assert [(p.code, p.element) for p in report.problems] == [
-        ("clerk-call-failed", "browser call POST recommendations/popular"),
-        ("product-id-unknown", "server call POST log/basket/set"),
+    report = check('<script>Clerk("cart", "set", [888888]);</script>', calls=calls)
+    assert [(p.code, p.element, p.message[:17]) for p in report.problems] == [
+        ("clerk-call-failed", "browser call POST recommendations/popular", "Clerk answered 40"),
+        ("product-id-unknown", 'Clerk("cart", "set", [888888]) (line 1)', "product id 888888"),
+        ("product-id-unknown", "server call POST log/basket/set", "product id 777777"),
+        ("product-id-unknown", "browser call POST log/basket/set", "product id 999999"),
     ]
 
 

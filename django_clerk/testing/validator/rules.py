@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django_clerk.stores import store_for_public_key
+from django_clerk.testing.recording import RecordedRequest
 from django_clerk.testing.validator import ids as feed
 from django_clerk.testing.validator.markup import ClerkCall, ClerkElement, attribute_value
 from django_clerk.testing.validator.pages import PageVisit, describe_call, from_browser
@@ -43,8 +44,8 @@ class Rules:
         store = self._page_store(visit)
         uses: list[IdUse] = []
         self._check_elements(visit, uses)
-        self._check_calls(visit, uses)
         self._check_clerk_calls(visit, uses)
+        self._check_calls(visit, uses)
         if store is not None:
             self._check_ids(visit, store, uses)
 
@@ -268,9 +269,16 @@ class Rules:
                 else:
                     who = "browser (Clerk.js)" if browser else "server"
                     self.sales.append((str(sale), visit.label, who))
-            if browser or not call.path.startswith("log/"):
-                continue  # the page's markup is checked itself; the server's calls here
-            if call.path == "log/sale":
+            if not call.path.startswith("log/"):
+                continue
+            if browser:  # ids a script computed; the markup's are checked on the markup
+                named = {(entity, str(value)) for entity, value, _ in uses}
+                uses.extend(
+                    ("products", value, where)
+                    for value in _product_ids_of(call)
+                    if ("products", str(value)) not in named
+                )
+            elif call.path == "log/sale":
                 self._sale_lines(visit, where, call.params.get("products"), uses)
             elif "products" in call.params:
                 for value in self._product_ids(visit, where, call.params["products"]):
@@ -320,3 +328,12 @@ class Rules:
                     f"the sale {sale} is logged {len(logged)} times",
                 )
             )
+
+
+def _product_ids_of(call: RecordedRequest) -> list[Any]:
+    """The product ids a ``log/*`` call names: its ``products`` (ids, or sale lines)."""
+    products = call.params.get("products")
+    if not isinstance(products, list):
+        return []
+    ids = [item.get("id") if isinstance(item, dict) else item for item in products]
+    return [value for value in ids if feed.is_id(value)]
