@@ -12,15 +12,15 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from django_clerk.testing.validator import JourneyError, Report, validate_tracking
-from django_clerk.testing.validator.serving import chromium, served_shop
+from django_clerk.testing.validator.serving import BrowserUnavailable, chromium, served_shop
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the pages of CLERK['TRACKING_JOURNEY'] with a fake Clerk.io in place of Clerk "
-        "(nothing is sent to Clerk.io) and report broken tracking: unknown product ids, "
-        "unknown Contents, missing attributes, events fired twice. Exits with status 1 when "
-        "any problem is found."
+        "Walk the pages of CLERK['TRACKING_JOURNEY'] against a local fake of Clerk.io's API "
+        "(nothing is sent to Clerk.io) and report broken tracking: unknown ids, unknown "
+        "Contents, missing attributes, events fired twice. Exit status: 1 when a problem is "
+        "found, 2 when the journey cannot be walked."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 report = self._in_browser(journey, options["chromium"])
             else:
                 report = self._with_test_client(journey)
-        except (JourneyError, RuntimeError) as exc:
+        except (JourneyError, BrowserUnavailable) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), indent=2))

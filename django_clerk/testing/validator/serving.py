@@ -17,6 +17,12 @@ from django.test import override_settings
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 HOST = "127.0.0.1"
+
+
+class BrowserUnavailable(RuntimeError):
+    """Playwright is not installed."""
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -63,7 +69,7 @@ def chromium(executable: str | None = None) -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise RuntimeError(
+        raise BrowserUnavailable(
             "The browser mode needs Playwright: pip install 'django-clerkio[browser]'"
         ) from exc
     path = executable or os.environ.get("CLERK_CHROMIUM") or shutil.which("chromium")
@@ -85,4 +91,4 @@ def chromium(executable: str | None = None) -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-__all__ = ["CHROMIUM_ARGS", "chromium", "served_shop"]
+__all__ = ["CHROMIUM_ARGS", "BrowserUnavailable", "chromium", "served_shop"]
