@@ -28,6 +28,7 @@
 ``django_clerk.E020-W029`` feeds: see :mod:`django_clerk.feeds.checks`
 ``django_clerk.E040-W049`` storefront settings: see :mod:`django_clerk.storefront.checks`
 ``django_clerk.E050-W059`` markets and prices: see :mod:`django_clerk.mapping.currency_checks`
+``django_clerk.E140``     ``CLERK["TRACKING_JOURNEY"]`` is not the dotted path of a callable
 ========================  ==============================================================
 """
 
@@ -45,7 +46,7 @@ from django.db import models
 from django.db.models import Q
 
 from django_clerk import ENTITIES
-from django_clerk.conf import DEFAULTS, clerk_settings
+from django_clerk.conf import DEFAULTS, clerk_settings, named_callable
 from django_clerk.feeds import checks as feed_checks  # noqa: F401 (registers)
 from django_clerk.feeds import url_checks  # noqa: F401 (registers)
 from django_clerk.mapping import currency_checks  # noqa: F401 (registers)
@@ -140,7 +141,23 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     errors.extend(_check_stores(clerk_settings.STORES))
+    errors.extend(_check_journey(clerk_settings.TRACKING_JOURNEY))
     return errors
+
+
+def _check_journey(value: Any) -> list[CheckMessage]:
+    """``CLERK["TRACKING_JOURNEY"]`` names a callable (imported, never called here)."""
+    try:
+        named_callable(value)
+    except (ImportError, TypeError) as exc:
+        return [
+            Error(
+                f"CLERK['TRACKING_JOURNEY'] must be the dotted path of a callable returning "
+                f"a Journey: {exc}",
+                id="django_clerk.E140",
+            )
+        ]
+    return []
 
 
 @register("django_clerk")

@@ -82,6 +82,8 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH": {},  # search page, live search and server-side search options (docs/search.md)
     "ADD_TO_CART_URL": "",  # a path (may hold "{id}") or URL name Clerk designs add to cart with
     "POWERSTEP_URL": "",  # a path or URL name: where add-to-cart leads when the powerstep is on
+    # -- Tracking validator (manage.py clerk_validate_tracking) ---------------------------
+    "TRACKING_JOURNEY": "",  # dotted path of a callable returning the pages to walk (a Journey)
 }
 
 

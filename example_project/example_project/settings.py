@@ -168,6 +168,8 @@ CLERK = {
     "SUBSCRIPTION_MODELS": {"shop.Customer": {}, "shop.NewsletterSubscriber": {}},
     # Clerk.js stays cookieless until the visitor accepts tracking (the shop's banner).
     "TRACKING_CONSENT": "shop.consent.tracking_allowed",
+    # The pages `manage.py clerk_validate_tracking` walks (docs: "Validating tracking").
+    "TRACKING_JOURNEY": "shop.clerk_journey.journey",
     # Markets: prices are kept in DKK; the euro store ("eu") converts them.
     "BASE_CURRENCY": "DKK",
     "CURRENCY_RATES": {"EUR": "0.134"},
