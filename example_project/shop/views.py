@@ -169,7 +169,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
             order = place_order(request, cart, form.cleaned_data)
         if order is not None:
             cart.clear()
-            basket_changed(request, cart)
             remembered = [order.pk, *request.session.get(ORDERS_KEY, [])]
             request.session[ORDERS_KEY] = remembered[:MAX_REMEMBERED_ORDERS]
             return redirect("shop:order_confirmation", pk=order.pk)
@@ -222,6 +221,7 @@ def place_order(request: HttpRequest, cart: Cart, data: dict) -> Order | None:
     for product in {line.product.pk: line.product for line in locked}.values():
         product.save(update_fields=["stock", "updated_at"])
     track_sale(order, request)  # sent after the commit, once even with Clerk.js on the page
+    track_basket(request, [])  # bought: the basket is empty (in this transaction: one commit)
     return order
 
 

@@ -52,7 +52,7 @@ def test_a_beaconed_click_reaches_clerk_with_api_labels_and_visitor(
     assert len(pending(CLICK)) == 2
     deliver()
     first, second = clerk_api.logged("log/click")
-    assert first["product"] == shop.clerk_id(shop.product)
+    assert first["product"] == second["product"] == shop.clerk_id(shop.product)
     assert first["api"] == API and first["labels"] == [LABEL]
     assert re.fullmatch(r"[0-9a-f]{32}", first["visitor"])
 
@@ -74,7 +74,8 @@ def test_the_no_script_link_logs_then_redirects_to_the_product(
 def test_clicks_off_leave_plain_links(clerk_store: Any, settings: Any) -> None:
     settings.CLERK = {**settings.CLERK, "TRACKING": {"clicks": "browser"}}
     example = example_shop()
-    source = "<a href='{% clerk_click_url p api %}' {% clerk_click p api %}>{% clerk_click_script %}"
+    source = "<a href='{% clerk_click_url p api %}' {% clerk_click p api %}>"
+    source += "{% clerk_click_script %}"
     html = render(source, p=example.product, api=API)
     assert html == f"<a href='{example.product.get_absolute_url()}' >"
 
