@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_clerk.storefront.context import Storefront
 from django_clerk.storefront.escaping import plain, script_json
 from django_clerk.storefront.placements import Placement
-from django_clerk.storefront.tracking import sale_params
+from django_clerk.storefront.tracking import sale_params, sale_placement
 from django_clerk.tracking.api import clerk_ref, sale_id
 from django_clerk.tracking.modes import BOTH, BROWSER, from_server, tracking_mode
 from django_clerk.tracking.tokens import click_token, sale_token
@@ -41,12 +41,12 @@ def sale_tracking(storefront: Storefront, order: Any, nonce: str) -> SafeString 
     store = storefront.store
     if mode not in (BROWSER, BOTH) or store is None:
         return NOTHING
+    url = app_url(SALE_URL_NAME) if mode == BOTH else ""
+    if not url:
+        return sale_placement(order, store) or NOTHING
     params = sale_params(order, store)
     if params is None:
         return NOTHING
-    url = app_url(SALE_URL_NAME) if mode == BOTH else ""
-    if not url:
-        return Placement({"api": "log/sale", **params})
     url += "?" + urlencode({"t": sale_token(store.pk, sale_id(order))})
     return render_to_string(
         "django_clerk/tracking/sale_call.html",
