@@ -5,7 +5,7 @@ browser, measured in the same run, the two interleaved. On the in-memory SQLite 
 the test settings the events wait in the outbox (no thread can share that database); on
 PostgreSQL the delivery thread runs and fails against the absent Clerk:
 
-    python benchmarks/tracking.py [--checkouts 300]
+    python benchmarks/tracking.py [--checkouts 300] [--delivery thread|manual]
     DJANGO_SETTINGS_MODULE=example_project.settings \
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/clerk_bench_tracking \
         python benchmarks/tracking.py
@@ -34,6 +34,9 @@ BROWSER = {"sales": "browser", "baskets": "browser", "product_views": "browser"}
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--checkouts", type=int, default=300)
+    parser.add_argument(
+        "--delivery", choices=["thread", "manual"], help="default: thread, where it can run"
+    )
     args = parser.parse_args()
 
     import django
@@ -50,7 +53,7 @@ def main() -> None:
     # An in-memory SQLite database cannot be shared with the delivery thread: there the
     # events wait in the outbox (as with "manual" delivery), which is what the request pays.
     in_memory = connection.vendor == "sqlite" and connection.settings_dict["NAME"] == ":memory:"
-    delivery = "manual" if in_memory else "thread"
+    delivery = args.delivery or ("manual" if in_memory else "thread")
     settings.ALLOWED_HOSTS = ["*"]
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
