@@ -204,3 +204,26 @@ def test_the_sale_token_names_one_store_and_sale(
     url = sale_url(render_sale(order, make_request()))
     (token,) = parse_qs(urlparse(url).query)["t"]
     assert read_sale_token(token) == (clerk_store.pk, str(order.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_delivery_is_scheduled_for_when_the_grace_delay_ends(
+    clerk_store: Any, settings: Any
+) -> None:
+    from django.db import transaction
+
+    from django_clerk.sync.tasks import task_backends
+    from tests.sync.conftest import DUMMY_BACKEND
+
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
+    sales_mode(settings, "both", grace=60)
+    settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "task"}
+    backend = task_backends["default"]
+    backend.clear()
+    order = example_shop().order
+    with transaction.atomic():
+        track_sale(order)
+        assert backend.results == []  # nothing before the commit
+    (row,) = pending(SALE)
+    run_after = [r.task.run_after for r in backend.results if r.task.run_after is not None]
+    assert run_after == [row.due_at]  # a delivery when the sale comes due
