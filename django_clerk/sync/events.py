@@ -1,12 +1,13 @@
-"""Delivering the outbox's behaviour events: one ``log/*`` call per row.
+"""Delivering the outbox's behaviour events and log lines: one ``log/*`` call per row.
 
-Rows of the kinds :data:`EVENT_KINDS` are recorded by :mod:`django_clerk.tracking`; their
-payload says what to send. A sale's payload names its order only: the order is read and
-rendered at delivery, by the order feed's serializer (as the confirmation page renders it),
-and an order that is gone or does not render is dropped. Like every change they are sent
-after the commit, by whoever delivers, retried with a backoff for as long as Clerk fails for
-a transient reason, and removed once Clerk answered ``{"status": "ok"}``. An event Clerk
-refuses (or whose payload is unreadable) is kept as failed, for an admin.
+Rows of the kinds :data:`EVENT_KINDS` are recorded by :mod:`django_clerk.tracking` (log
+lines by :class:`~django_clerk.log_handler.ClerkLogHandler`); their payload says what to
+send. A sale's payload names its order only: the order is read and rendered at delivery, by
+the order feed's serializer (as the confirmation page renders it), and an order that is gone
+or does not render is dropped. Like every change they are sent after the commit, by whoever
+delivers, retried with a backoff for as long as Clerk fails for a transient reason, and
+removed once Clerk answered ``{"status": "ok"}``. An event Clerk refuses (or whose payload is
+unreadable) is kept as failed, for an admin.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
+from django_clerk.log_lines import sending as sending_log_lines
 from django_clerk.models import PendingChange, Store
-from django_clerk.models.sync import BASKET, CLICK, PRODUCT_VIEW, RETURN, SALE
+from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
 from django_clerk.sync.settling import DeliveryReport, settle_failed, settle_ok, settle_retry
 
 logger = logging.getLogger("django_clerk.sync")
-EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK})
+EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
 
 
 class Unreadable(Exception):
@@ -38,7 +40,20 @@ def deliver_events(
 ) -> DeliveryReport:
     """Send each row's event to ``store``'s Clerk, in turn. An event Clerk refuses is kept as
     failed and the next one is sent; any other error stops the batch, and the rows not yet
-    sent are due again after a backoff."""
+    sent are due again after a backoff. What is logged while log lines are sent is not
+    sent to the remote log."""
+    if rows[0].entity != LOG_LINE:
+        return _deliver(token, rows, store, using)
+    sending_log_lines.active = True
+    try:
+        return _deliver(token, rows, store, using)
+    finally:
+        sending_log_lines.active = False
+
+
+def _deliver(
+    token: str, rows: list[PendingChange], store: Store | None, using: str
+) -> DeliveryReport:
     report = DeliveryReport()
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(token, [row.object_id for row in rows], using)
@@ -112,6 +127,10 @@ def event_call(row: PendingChange, store: Store, using: str) -> Any:
         if row.entity == CLICK:
             product, api, labels = payload["product"], payload["api"], payload.get("labels")
             return lambda client: client.log_click(product, api, visitor=visitor, labels=labels)
+        if row.entity == LOG_LINE:
+            message, level = str(payload["message"]), str(payload["level"])
+            metadata = dict(payload.get("metadata") or {})
+            return lambda client: client.log_debug(message, level, **metadata)
         if row.entity == RETURN:
             order, product, quantity = payload["order"], payload["product"], payload["quantity"]
             return lambda client: client.log_returned(order, product, quantity)
