@@ -129,3 +129,27 @@ def test_the_token_is_signed_per_use(clerk_store: Any) -> None:
 
     with pytest.raises(BadToken):
         read_click_token(tampered)
+
+
+def test_the_example_homes_popular_block_logs_clicks(
+    clerk_store: Any, clerk_api: Any, client: Any
+) -> None:
+    from decimal import Decimal
+
+    from shop.models import Product
+
+    from django_clerk.tracking.tokens import read_click_token
+
+    mug = Product.objects.create(name="Mug", slug="mug", sku="M1", price=Decimal("9"), stock=3)
+    clerk_api.set_products([{"id": mug.pk}])  # what recommendations/popular answers
+    html = client.get("/").content.decode()
+    popular = html[html.index('id="popular-now"') :]
+    tokens = set(re.findall(r'data-clerk-click="([^"]+)"', popular))
+    assert len(tokens) == 1  # the card's picture and name links
+    data = read_click_token(tokens.pop())
+    assert (data["p"], data["a"], data["l"]) == (
+        mug.pk,
+        "recommendations/popular",
+        ["Home - Popular right now"],
+    )
+    assert 'var url = "/clerk/click/";' in html
