@@ -68,12 +68,13 @@ def click(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and not _same_site(request, url):
         return error_response(400, "This click has no page of this site to go to.")
     store = store_of(data["s"])
+    recorded = False
     if store is not None:
         labels = [str(label) for label in data["l"] or []]
-        track_click(request, data["p"], str(data["a"]), labels=labels, store=store)
-    if request.method == "GET":
-        return HttpResponseRedirect(url)
-    return JsonResponse({"status": "ok", "recorded": store is not None}, headers=NO_STORE)
+        recorded = track_click(request, data["p"], str(data["a"]), labels=labels, store=store)
+    if request.method == "GET":  # never cached: each click goes through
+        return HttpResponseRedirect(url, headers=NO_STORE)
+    return JsonResponse({"status": "ok", "recorded": recorded}, headers=NO_STORE)
 
 
 def _same_site(request: HttpRequest, url: str) -> bool:

@@ -66,6 +66,7 @@ def test_the_no_script_link_logs_then_redirects_to_the_product(
     assert urlparse(url).path == "/clerk/click/"
     answer = client.get(url.replace("&amp;", "&"))
     assert answer.status_code == 302 and answer["Location"] == page
+    assert answer["Cache-Control"] == "private, no-store"  # each click goes through
     deliver()
     (logged,) = clerk_api.logged("log/click")
     assert logged["product"] == shop.clerk_id(shop.product) and logged["api"] == API
@@ -78,6 +79,17 @@ def test_clicks_off_leave_plain_links(clerk_store: Any, settings: Any) -> None:
     source += "{% clerk_click_script %}"
     html = render(source, p=example.product, api=API)
     assert html == f"<a href='{example.product.get_absolute_url()}' >"
+
+
+def test_a_beacon_for_clicks_left_to_the_browser_records_nothing(
+    clerk_store: Any, client: Any, settings: Any
+) -> None:
+    token = click_token(clerk_store.pk, 1, API, [], "/p/1/")
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"clicks": "browser"}}
+    answer = client.post("/clerk/click/", {"t": token})
+    assert answer.json() == {"status": "ok", "recorded": False}
+    assert client.get("/clerk/click/", {"t": token})["Location"] == "/p/1/"  # still a link
+    assert not PendingChange.objects.exists()
 
 
 def test_the_click_script_beacons_to_the_click_view(clerk_store: Any) -> None:
