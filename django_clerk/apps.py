@@ -17,8 +17,11 @@ class DjangoClerkConfig(AppConfig):
         from django_clerk.consent import checks as consent_checks  # noqa: F401
         from django_clerk.sync import checks as sync_checks  # noqa: F401
         from django_clerk.sync import dispatch, signals
+        from django_clerk.tracking import checks as tracking_checks  # noqa: F401
+        from django_clerk.tracking import returns
 
         signals.connect()  # real-time sync receivers, for the mapped models only
+        returns.connect()  # log/returned receivers, for CLERK["RETURN_MODELS"] only
         if apps.is_installed("django.contrib.auth"):
             from django_clerk.privacy import connect_user_deletion
 

@@ -71,6 +71,10 @@ DEFAULTS: dict[str, Any] = {
     "FORGET_ON_USER_DELETE": False,  # deleting a user asks Clerk to forget their e-mail
     "EMAIL_RECOMMENDATIONS_TIMEOUT": 2.0,  # seconds an e-mail waits for Clerk at most
     "EMAIL_LINK_PARAMETERS": {"utm_source": "clerk", "utm_medium": "email"},  # on e-mail links
+    # -- Server-side tracking (README "Tracking") -------------------------------------
+    "TRACKING": {},  # {"sales": "both", ...}: "browser" | "server" | "both" | "off" per kind
+    "TRACKING_SALE_GRACE_SECONDS": 60.0,  # with "both": how long the server waits for Clerk.js
+    "RETURN_MODELS": {},  # {"shop.Refund": {"order": "order", "product": "product", ...}}
     # -- Markets and prices (docs/markets.md) ---------------------------------------
     "BASE_CURRENCY": "",  # ISO 4217 code the shop's prices are kept in ("": stores don't convert)
     "CURRENCY_RATES": {},  # {"EUR": "0.134"} per unit of BASE_CURRENCY, or a dotted path to one

@@ -15,11 +15,15 @@
     }
 
 A record is only formatted and put on a bounded in-memory queue by the thread that logs it
-(a request never waits for Clerk); a daemon thread per process sends the queue's lines, one
-call each, with the store's public key (``log/debug`` takes no private key). When the queue is
-full (Clerk is slow or down), new lines are dropped and counted, never blocking. The handler
-never recurses: records of the API client's own logger, and anything logged while a line is
-being sent, are not sent. The store's private key is removed from every line.
+(a request never waits for the database or Clerk). A daemon thread per process writes the
+queue's lines into the outbox (one row each, on its own connection, in autocommit), and the
+delivery sends them to ``log/debug`` with the store's public key (``log/debug`` takes no
+private key), retrying while Clerk is down, as it does every change. At exit, logging's
+shutdown waits (``FLUSH_SECONDS`` at most) until the queued lines are in the outbox. When the
+queue is full (the database is slow), new lines are dropped and counted, never blocking. The
+handler never recurses: records of the API client's own logger, and anything logged while a
+line is being recorded or delivered, are not sent. The store's private key is removed from
+every line before it is stored.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ import contextlib
 import logging
 import queue
 import threading
+import uuid
 from typing import Any
+
+from django_clerk.log_lines import sending as _sending
 
 __all__ = ["ClerkLogHandler"]
 
@@ -37,12 +44,14 @@ IGNORED_LOGGERS = ("django_clerk.client",)
 """The API client logs its own calls and failures: sending those would call it again."""
 QUEUE_SIZE = 1000
 MAX_MESSAGE = 2000
-
-_sending = threading.local()
+FLUSH_SECONDS = 5.0
+"""How long the process's exit waits for queued lines to reach the outbox."""
 
 
 class ClerkLogHandler(logging.Handler):
-    """A handler that sends records to Clerk's ``log/debug`` from a background thread."""
+    """A handler that sends records to Clerk's ``log/debug`` through the outbox.
+
+    ``timeout`` is kept for old settings: the delivery's ``SYNC_TIMEOUT`` applies."""
 
     def __init__(
         self, level: int | str = logging.WARNING, store: str = "default", timeout: float = 5.0
@@ -68,7 +77,7 @@ class ClerkLogHandler(logging.Handler):
             # before the line is cut to MAX_MESSAGE, so no cut key can slip through.
             message = self.format(record)[: 4 * MAX_MESSAGE]
             level = LEVELS.get(record.levelno, "warn" if record.levelno > logging.INFO else "log")
-            metadata = {"logger": record.name}
+            metadata = {"logger": record.name, "logged_at": int(record.created)}
             self.lines.put_nowait((message, level, metadata))
         except queue.Full:
             self.dropped += 1
@@ -96,30 +105,31 @@ class ClerkLogHandler(logging.Handler):
                 if line is None:
                     return
                 self.send(*line)
-            except Exception:  # Clerk down, no such store: the line is lost, never re-logged
+            except Exception:  # no database, no such store: the line is lost, never re-logged
                 self.dropped += 1
             finally:
                 self.lines.task_done()
 
     def send(self, message: str, level: str, metadata: dict[str, Any]) -> None:
-        """Send one line (in the handler's thread)."""
+        """Record one line in the outbox (in the handler's thread, in autocommit); the
+        delivery sends it to Clerk."""
         from django.db import close_old_connections
 
-        from django_clerk.client import ClerkClient
         from django_clerk.models import Store
+        from django_clerk.models.sync import LOG_LINE
+        from django_clerk.tracking.recording import record_event
 
         try:
             stores = list(Store.objects.all())
-            credentials = next(s for s in stores if s.code == self.store_code).credentials()
+            store = next(s for s in stores if s.code == self.store_code)
             keys = [s.credentials().private_key for s in stores]
+            payload = {"message": scrubbed(message, keys), "level": level, "metadata": metadata}
+            record_event(store, LOG_LINE, uuid.uuid4().hex, payload)
         finally:
             close_old_connections()
-        message = scrubbed(message, keys)
-        with ClerkClient(credentials.public_key, timeout=self.timeout, retries=0) as client:
-            client.log_debug(message, level, **metadata)
 
     def wait_sent(self, timeout: float = 10.0) -> bool:
-        """Wait until every queued line was sent or dropped (tests)."""
+        """Wait until every queued line was recorded in the outbox or dropped."""
         done = threading.Event()
 
         def waiter() -> None:
@@ -128,6 +138,13 @@ class ClerkLogHandler(logging.Handler):
 
         threading.Thread(target=waiter, daemon=True).start()
         return done.wait(timeout)
+
+    def flush(self) -> None:
+        """Wait (``FLUSH_SECONDS`` at most) until the queued lines are in the outbox; logging
+        calls it at the process's exit."""
+        thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+            self.wait_sent(FLUSH_SECONDS)
 
     def close(self) -> None:
         thread = self._thread

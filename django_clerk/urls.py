@@ -6,6 +6,7 @@ from django_clerk.feeds.urls import feed_urlpatterns, unknown_path_urlpatterns
 from django_clerk.search.api_urls import search_api_urlpatterns
 from django_clerk.storefront.cart import csrf_token_view
 from django_clerk.storefront.prices_view import individual_prices
+from django_clerk.tracking import views as tracking
 from django_clerk.views.unsubscribe import ClerkUnsubscribeView, unsubscribe_link
 
 app_name = "django_clerk"
@@ -18,6 +19,8 @@ urlpatterns += [
 urlpatterns += [
     path("prices/", individual_prices, name="individual-prices"),
     path("csrf/", csrf_token_view, name="csrf-token"),  # add-to-cart from Clerk's designs
+    path("tracking/sale/", tracking.sale_logged, name="tracking-sale-logged"),
+    path("click/", tracking.click, name="tracking-click"),
 ]
 urlpatterns += search_api_urlpatterns()  # api/search/, api/recommendations/<logic>/, ...
 # Last: any other path under the prefix answers a JSON 404, never Django's HTML page.

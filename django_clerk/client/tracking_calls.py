@@ -8,7 +8,8 @@ from typing import Any
 
 
 class TrackingCalls:
-    """``log/sale``, ``log/click`` and ``log/basket/set``, each with the client's visitor."""
+    """``log/sale``, ``log/click``, ``log/basket/set`` and ``log/product``, each with the
+    client's visitor, and ``log/returned``."""
 
     def _call(
         self,
@@ -60,3 +61,13 @@ class TrackingCalls:
             "email": email,
         }
         return self._call("POST", "log/basket/set", params)
+
+    def log_product(self, product: Any, *, visitor: str | None = None) -> dict[str, Any]:
+        """``log/product``: the visitor viewed ``product``."""
+        params = {"product": product, "visitor": self._with_visitor(visitor)}
+        return self._call("POST", "log/product", params)
+
+    def log_returned(self, order: Any, product: Any, quantity: int) -> dict[str, Any]:
+        """``log/returned``: ``quantity`` of ``product`` of the sale ``order`` came back."""
+        params = {"order": order, "product": product, "quantity": quantity}
+        return self._call("GET", "log/returned", params)

@@ -121,11 +121,7 @@ class Storefront:
 
     def customer_email(self) -> str:
         """The logged-in customer's email, only for stores that collect emails."""
-        if self.store is None or not self.store.collect_emails:
-            return ""
-        if not self.user_is_authenticated():
-            return ""
-        return getattr(getattr(self.request, "user", None), "email", "") or ""
+        return customer_email(self.store, self.request)
 
     # -- "filter duplicates" -------------------------------------------------------------
     def next_placement(self) -> tuple[list[str], str]:
@@ -140,6 +136,17 @@ class Storefront:
         self.placements_rendered += 1
         exclude = ",".join(f".clerk_{n}" for n in range(number))
         return [f"clerk_{number}"], exclude
+
+
+def customer_email(store: Store | None, request: HttpRequest | None) -> str:
+    """The e-mail of ``request``'s logged-in customer, only for a ``store`` that collects
+    e-mails ("" otherwise): what Clerk.js and server-side basket events may carry."""
+    if store is None or not store.collect_emails:
+        return ""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return getattr(user, "email", "") or ""
 
 
 def storefront_for(context: Context) -> Storefront:

@@ -39,18 +39,23 @@ def order_data(order: Any, store: Any) -> dict[str, Any] | None:
         return None
 
 
-def sale_placement(order: Any, store: Any) -> Placement | None:
-    """The ``<span class="clerk" data-api="log/sale" ...>`` of ``order``."""
+def sale_params(order: Any, store: Any) -> dict[str, Any] | None:
+    """The arguments of ``log/sale`` for ``order`` (sale, products, customer, email), as the
+    confirmation page and the server-side sale events send them; ``None`` when it does not
+    render."""
     data = order_data(order, store)
     if data is None:
         return None
-    email = data.get("email")  # the order feed's rule left it out when not collected
-    return Placement(
-        {
-            "api": "log/sale",
-            "sale": data["id"],
-            "products": data.get("products", []),
-            "customer": data.get("customer"),
-            "email": email or None,
-        }
-    )
+    return {
+        "sale": data["id"],
+        "products": data.get("products", []),
+        "customer": data.get("customer"),
+        # the order feed's rule left it out when the store does not collect e-mails
+        "email": data.get("email") or None,
+    }
+
+
+def sale_placement(order: Any, store: Any) -> Placement | None:
+    """The ``<span class="clerk" data-api="log/sale" ...>`` of ``order``."""
+    params = sale_params(order, store)
+    return None if params is None else Placement({"api": "log/sale", **params})

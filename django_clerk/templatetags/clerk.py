@@ -20,7 +20,8 @@ from django_clerk.storefront import placements as build
 from django_clerk.storefront.context import Storefront, csp_nonce, storefront_for
 from django_clerk.storefront.escaping import clerk_call, script_json
 from django_clerk.storefront.placements import Placement
-from django_clerk.storefront.tracking import sale_placement
+from django_clerk.tracking import markup as tracking
+from django_clerk.tracking.modes import from_browser
 
 register = template.Library()
 NOTHING = SafeString("")
@@ -205,15 +206,45 @@ def clerk_powerstep(
 
 @register.simple_tag(takes_context=True)
 def clerk_sales_tracking(context: template.Context, order: Any) -> SafeString:
-    """``log/sale`` tracking of ``order`` for the confirmation page."""
+    """``log/sale`` tracking of ``order`` for the confirmation page, as ``CLERK["TRACKING"]
+    ["sales"]`` says (see :func:`~django_clerk.tracking.markup.sale_tracking`)."""
     storefront = _active(context)
-    placement = sale_placement(order, storefront.store) if storefront else None
-    return _placements([placement]) if placement else NOTHING
+    if storefront is None:
+        return NOTHING
+    found = tracking.sale_tracking(storefront, order, csp_nonce(context))
+    return _placements([found]) if isinstance(found, Placement) else found
 
 
 @register.simple_tag(takes_context=True)
 def clerk_cart(context: template.Context, products: Any) -> SafeString:
-    """``Clerk('cart', 'set', [ids])``: the cart's product ids or products (or just one)."""
-    if _active(context) is None or products is None:
+    """``Clerk('cart', 'set', [ids])``: the cart's product ids or products (or just one);
+    nothing when ``CLERK["TRACKING"]["baskets"]`` leaves baskets to the server."""
+    if _active(context) is None or products is None or not from_browser("baskets"):
         return NOTHING
     return _script(context, [clerk_call("cart", "set", build.product_list(products))])
+
+
+@register.simple_tag(takes_context=True)
+def clerk_click(context: template.Context, product: Any, api: str, label: str = "") -> SafeString:
+    """``data-clerk-click="<signed token>"`` for a link to a product the shop rendered from
+    Clerk's results of ``api``, shown under ``label``; ``{% clerk_click_script %}`` logs it."""
+    storefront = _active(context)
+    return tracking.click_attribute(storefront, product, api, label) if storefront else NOTHING
+
+
+@register.simple_tag(takes_context=True)
+def clerk_click_url(
+    context: template.Context, product: Any, api: str, label: str = "", url: str | None = None
+) -> str:
+    """A link to ``product`` (or ``url``) that logs the click on the way, without JavaScript."""
+    storefront = _active(context)
+    if storefront is None:
+        return url if url is not None else tracking.product_url(product)
+    return tracking.click_url(storefront, product, api, label, url)
+
+
+@register.simple_tag(takes_context=True)
+def clerk_click_script(context: template.Context) -> SafeString:
+    """The script that logs clicks on ``{% clerk_click %}`` links (once per page)."""
+    storefront = _active(context)
+    return tracking.click_script(storefront, csp_nonce(context)) if storefront else NOTHING

@@ -31,7 +31,14 @@ STATUS_FOR_TYPE = {
     "InternalError": 500,
 }
 OK: dict[str, Any] = {"status": "ok"}
-LOG_PATHS = ("log/sale", "log/click", "log/basket/set", "log/debug")
+LOG_PATHS = (
+    "log/sale",
+    "log/click",
+    "log/basket/set",
+    "log/product",
+    "log/returned",
+    "log/debug",
+)
 
 
 @dataclass

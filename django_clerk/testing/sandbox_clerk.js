@@ -22,7 +22,13 @@
     else if (command === "context") { Object.assign(context, args[0] || {}); }
     else if (command === "cart" && args[0] === "set") {
       call("log/basket/set", { products: args[1] || [] });
-    } else if (command === "call") { call(args[0], args[1] || {}); }
+    } else if (command === "call") {
+      // Clerk('call', endpoint, params, onSuccess, onError), as Clerk.js takes it.
+      call(args[0], args[1] || {}).then(
+        function (answer) { if (typeof args[2] === "function") { args[2](answer); } },
+        function (error) { if (typeof args[3] === "function") { args[3](error); } }
+      );
+    }
     else if (command === "content") { render(document.querySelector(args[0])); }
   }
 

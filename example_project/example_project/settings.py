@@ -170,6 +170,8 @@ CLERK = {
     "TRACKING_CONSENT": "shop.consent.tracking_allowed",
     # The pages `manage.py clerk_validate_tracking` walks (docs: "Validating tracking").
     "TRACKING_JOURNEY": "shop.clerk_journey.journey",
+    # Behaviour events from the server too (an ad-blocker cannot lose them): sales once each.
+    "TRACKING": {"sales": "both", "baskets": "both", "clicks": "both"},
     # Markets: prices are kept in DKK; the euro store ("eu") converts them.
     "BASE_CURRENCY": "DKK",
     "CURRENCY_RATES": {"EUR": "0.134"},
@@ -188,6 +190,7 @@ if os.environ.get("CLERK_EU_PUBLIC_KEY"):  # the euro store's keys
 SHOP_SANDBOX_JS_URL = sandbox_js_url(CLERK["API_URL"])
 if SHOP_SANDBOX_JS_URL:
     CLERK["CLERK_JS_URL"] = SHOP_SANDBOX_JS_URL
+    CLERK["TRACKING"]["product_views"] = "server"  # the sandbox shows log/product calls
 
 # -- Delivery of the real-time sync: CLERK_SYNC_DELIVERY and DJANGO_TASKS_BACKEND ------------
 # CLERK_SYNC_DELIVERY: "thread" (the default), "task" or "manual". In task mode the delivery

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from django_clerk.tracking import track_basket, track_product_view, track_sale
 from shop.cart import Cart, CartLine
 from shop.forms import AddToCartForm, CheckoutForm
 from shop.models import (
@@ -75,6 +76,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Product.objects.published().select_related("brand").prefetch_related("categories"),
         slug=slug,
     )
+    track_product_view(request, product)  # where CLERK["TRACKING"] sends views from the server
     return render(
         request,
         "shop/product.html",
@@ -84,6 +86,11 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "form": AddToCartForm(product),
         },
     )
+
+
+def basket_changed(request: HttpRequest, cart: Cart) -> None:
+    """Clerk gets the basket from the server too (a logged-in customer's with their e-mail)."""
+    track_basket(request, cart.product_ids)
 
 
 @require_POST
@@ -99,7 +106,9 @@ def cart_add(request: HttpRequest, product_id: int) -> HttpResponse:
         )
     variant: ProductVariant | None = form.cleaned_data.get("variant")
     quantity: int = form.cleaned_data["quantity"]
-    Cart(request).add(product, variant, quantity)
+    cart = Cart(request)
+    cart.add(product, variant, quantity)
+    basket_changed(request, cart)
     request.session[LAST_ADDED_KEY] = {
         "product_id": product.pk,
         "variant_id": variant.pk if variant else None,
@@ -135,6 +144,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
                 raw = request.POST.get(f"quantity-{line.key}")
                 if raw is not None and raw.strip().lstrip("-").isdigit():
                     cart.set_quantity(line.key, int(raw))
+        basket_changed(request, cart)
         return redirect("shop:cart")
     return render(request, "shop/cart.html", {"form": CheckoutForm()})
 
@@ -210,6 +220,8 @@ def place_order(request: HttpRequest, cart: Cart, data: dict) -> Order | None:
         line.product.stock -= line.quantity
     for product in {line.product.pk: line.product for line in locked}.values():
         product.save(update_fields=["stock", "updated_at"])
+    track_sale(order, request)  # sent after the commit, once even with Clerk.js on the page
+    track_basket(request, [])  # bought: the basket is empty (in this transaction: one commit)
     return order
 
 

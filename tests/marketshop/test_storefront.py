@@ -22,8 +22,9 @@ def page(client: Any, url: str) -> str:
 
 @pytest.mark.parametrize("number", [0, 1, 2])
 def test_order_confirmation_tracks_what_the_order_feed_serves(
-    client: Any, catalogue: Catalogue, clerk_store: Any, number: int
+    client: Any, catalogue: Catalogue, clerk_store: Any, number: int, settings: Any
 ) -> None:
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}  # the element
     order = catalogue.orders[number]
     html = page(client, f"/orders/{order.pk}/")
     (sale,) = clerk_spans(html)

@@ -1,5 +1,6 @@
-"""ClerkLogHandler: lines reach Clerk's log/debug from a background thread, without keys,
-without recursion, and without ever making the logging thread wait."""
+"""ClerkLogHandler: lines reach the outbox from a background thread and Clerk's log/debug
+through the delivery, without keys, without recursion, without ever making the logging
+thread wait, and without being lost while Clerk is down."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import time
 import pytest
 
 from django_clerk.log_handler import QUEUE_SIZE, ClerkLogHandler
+from django_clerk.models import PendingChange
+from django_clerk.models.sync import LOG_LINE
+from django_clerk.sync.delivery import deliver_due
 
-realdb = pytest.mark.django_db(transaction=True)  # the handler's thread reads the store
+realdb = pytest.mark.django_db(transaction=True)  # the handler's thread writes the outbox
 
 
 @pytest.fixture
@@ -33,13 +37,20 @@ def test_warnings_and_errors_reach_clerk_without_the_private_key(handler, clerk_
     logger.info("not sent: below WARNING")
     logger.warning("slow push of %d products", 3)
     logger.error("refused with default-private in the text")
+    started = time.time()
     assert handler.wait_sent()
+    stored = list(PendingChange.objects.filter(entity=LOG_LINE).values_list("payload", flat=True))
+    assert len(stored) == 2 and "default-private" not in repr(stored)
+    assert lines(clerk_api) == []  # in the outbox: the delivery sends them
+    assert deliver_due().upserted == 2
     sent = lines(clerk_api)
     assert [(line["type"], line["message"]) for line in sent] == [
         ("warn", "slow push of 3 products"),
         ("error", "refused with *** in the text"),
     ]
-    assert sent[0]["metadata"] == {"logger": "django_clerk.ops_test"}
+    metadata = sent[0]["metadata"]
+    assert metadata["logger"] == "django_clerk.ops_test"
+    assert started - 2 <= metadata["logged_at"] <= time.time()  # when logged, not sent
     [request] = clerk_api.calls("POST", "log/debug")[:1]
     assert "default-private" not in repr(request.json) + repr(request.query)
 
@@ -52,21 +63,44 @@ def test_logging_never_waits_for_clerk(handler, clerk_api):
         logging.getLogger("django_clerk.ops_test").warning("line %d", n)
     assert time.perf_counter() - started < 0.5
     assert handler.wait_sent(30)
+    deliver_due()
     assert len(lines(clerk_api)) == 20
 
 
 @realdb
-def test_no_recursion_when_clerk_fails(handler, clerk_api):
-    client_logger = logging.getLogger("django_clerk.client")
-    client_logger.addHandler(handler)  # the client's own failures must not be sent
+def test_no_recursion_and_no_loss_when_clerk_fails(handler, clerk_api):
+    # The client's own failures, and the delivery's warnings about the lines, are not sent.
+    watched = [logging.getLogger("django_clerk.client"), logging.getLogger("django_clerk.sync")]
+    for logger in watched:
+        logger.addHandler(handler)
     try:
         clerk_api.go_down("503")
         logging.getLogger("django_clerk.ops_test").error("first")
         assert handler.wait_sent()
-        assert clerk_api.count("log/debug") == 1  # one attempt, nothing logged about it sent
-        assert handler.dropped == 1
+        report = deliver_due()
+        assert handler.wait_sent()
+        assert report.retrying == 1 and clerk_api.count("log/debug") == 1  # one attempt
+        assert PendingChange.objects.filter(entity=LOG_LINE).count() == 1  # nothing new
+        assert handler.dropped == 0
+        clerk_api.come_up()
+        PendingChange.objects.retry_now()
+        assert deliver_due().upserted == 1
+        assert [line["message"] for line in lines(clerk_api)] == ["first"]
     finally:
-        client_logger.removeHandler(handler)
+        for logger in watched:
+            logger.removeHandler(handler)
+
+
+@realdb
+def test_the_queue_reaches_the_outbox_at_exit(clerk_store):
+    handler = ClerkLogHandler(store="default")
+    record = logging.LogRecord("django_clerk.x", logging.ERROR, __file__, 1, "bye", (), None)
+    for _ in range(50):
+        handler.handle(record)
+    handler.flush()  # what logging's shutdown does at exit
+    assert handler.lines.qsize() == 0
+    assert PendingChange.objects.filter(entity=LOG_LINE).count() == 50
+    handler.close()
 
 
 def test_a_full_queue_drops_lines_instead_of_blocking():

@@ -14,6 +14,9 @@ import pytest
 from django.urls import reverse
 
 from django_clerk.contrib.oscar.storefront_signals import SALE_KEY, post_checkout
+from django_clerk.models import PendingChange
+from django_clerk.models.sync import SALE
+from django_clerk.sync.delivery import deliver_due
 from tests.oscarshop.seed import Shop, make_order
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +89,9 @@ def sales(text: str) -> list[dict[str, str]]:
 
 
 def test_the_thank_you_page_tracks_the_sale_once(
-    client: Any, oscar_shop: Shop, clerk_store: Any
+    client: Any, oscar_shop: Shop, clerk_store: Any, settings: Any
 ) -> None:
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}  # Clerk.js alone
     customer = oscar_shop.users[3]
     client.force_login(customer)
     child = oscar_shop.parents[2].children.order_by("pk").first()
@@ -121,3 +125,29 @@ def test_nothing_is_rendered_for_a_store_without_keys(
 ) -> None:
     text = page(client, oscar_shop.parents[1].get_absolute_url())
     assert "clerk.js" not in text and 'class="clerk' not in text
+
+
+def test_a_placed_order_is_also_sent_from_the_server_once(
+    client: Any, oscar_shop: Shop, clerk_store: Any, clerk_api: Any, settings: Any
+) -> None:
+    settings.CLERK = {**settings.CLERK, "SYNC_DELIVERY": "manual", "TRACKING": {"sales": "both"}}
+    customer = oscar_shop.users[3]
+    client.force_login(customer)
+    order = make_order(oscar_shop, 778, customer, [oscar_shop.standalone[6]])
+    session = client.session
+    for _ in range(2):  # a signal sent twice still makes one sale
+        post_checkout.send(
+            sender=None, order=order, user=customer, request=SimpleNamespace(session=session)
+        )
+    (row,) = PendingChange.objects.filter(entity=SALE)
+    assert row.object_id == str(order.pk)
+    session["checkout_order_id"] = order.pk
+    session.save()
+    thank_you = page(client, reverse("checkout:thank-you"))
+    assert sales(thank_you) == [] and 'Clerk("call", "log/sale"' in thank_you
+    assert "/tracking/sale/?t=" in thank_you  # Clerk.js' success drops the server's copy
+    PendingChange.objects.retry_now()  # Clerk.js never ran: the grace delay is over
+    assert deliver_due(entities=[SALE]).upserted == 1
+    (sent,) = clerk_api.logged("log/sale")
+    assert sent["sale"] == order.pk and sent["email"] == customer.email
+    assert [line["id"] for line in sent["products"]] == [oscar_shop.standalone[6].pk]

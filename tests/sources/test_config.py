@@ -140,6 +140,7 @@ def test_sales_tracking_uses_the_orders_source(settings, make_store, order):
     serializers = {**settings.CLERK["SERIALIZERS"], "orders": [shop_floor, web]}
     shop_floor.holds = classmethod(lambda cls, o: o.status != "paid")  # type: ignore[attr-defined]
     settings.CLERK = {**settings.CLERK, "SERIALIZERS": serializers}
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}  # the element
     make_store(code="default")
     (span,) = clerk_spans(render("{% clerk_sales_tracking o %}", o=order))
     assert span["data-sale"] == f"web-{order.pk}"

@@ -130,7 +130,8 @@ def test_cart_with_products_ids_and_a_single_id(shop: Shop) -> None:
     assert json.loads(clerk_spans(single)[0]["data-products"]) == ids[:1]
 
 
-def test_sales_tracking_carries_order_customer_and_line_ids(shop: Shop) -> None:
+def test_sales_tracking_carries_order_customer_and_line_ids(shop: Shop, settings: Any) -> None:
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}  # the placement
     (span,) = clerk_spans(render("{% clerk_sales_tracking o %}", o=shop.order))
     assert span["data-api"] == "log/sale"
     assert span["data-sale"] == str(shop.clerk_id(shop.order))

@@ -284,6 +284,13 @@ def order(product):
     return order
 
 
+@pytest.fixture
+def sales_from_the_browser(settings):
+    """Clerk.js alone logs sales: the confirmation page renders the ``log/sale`` element."""
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}
+
+
+@pytest.mark.usefixtures("sales_from_the_browser")
 def test_sales_tracking_is_the_order_feed_line_for_line(store, order):
     (span,) = clerk_spans(render("{% clerk_sales_tracking o %}", o=order))
     feed = get_serializer("orders").serialize([order], store)[0]
@@ -295,6 +302,7 @@ def test_sales_tracking_is_the_order_feed_line_for_line(store, order):
     assert span["data-email"] == "bo@example.com"
 
 
+@pytest.mark.usefixtures("sales_from_the_browser")
 def test_sales_tracking_leaves_the_email_out_when_not_collecting(make_store, order):
     make_store(code="default", collect_emails=False)
     (span,) = clerk_spans(render("{% clerk_sales_tracking o %}", o=order))

@@ -42,8 +42,9 @@ def test_category_page(client: Any, catalogue: Catalogue, clerk_store: Any) -> N
 
 
 def test_order_confirmation_tracks_what_the_order_feed_serves(
-    client: Any, catalogue: Catalogue, clerk_store: Any
+    client: Any, catalogue: Catalogue, clerk_store: Any, settings: Any
 ) -> None:
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}  # the element
     order = catalogue.orders[1]
     html = page(client, f"/orders/{order.pk}/")
     sale, cart_placement = clerk_spans(html)

@@ -6,6 +6,8 @@
 - ``post_checkout`` (sent with the request right after Oscar's ``order_placed``): the order
   is kept in the session; the thank-you page's tracking sends Clerk's ``log/sale`` for it
   once, from the order mapping (same ids, quantities and unit prices as the order feed).
+  The sale is also recorded for the server to send (:func:`~django_clerk.tracking.track_sale`),
+  once per order whichever side sends it (``CLERK["TRACKING"]["sales"]``).
 
 The cart itself (``Clerk('cart', 'set', [...])``) is read from ``request.basket`` on every
 page, so it is right whatever changed the basket.
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from oscar.core.loading import get_class
+
+from django_clerk.tracking import track_sale
 
 basket_addition = get_class("basket.signals", "basket_addition")
 post_checkout = get_class("checkout.signals", "post_checkout")
@@ -45,6 +50,8 @@ def checkout_finished(sender: Any, order: Any, request: Any = None, **kwargs: An
     session = getattr(request, "session", None)
     if session is not None and order is not None:
         session[SALE_KEY] = json_key(order.pk)
+    if order is not None:  # and from the server, as CLERK["TRACKING"]["sales"] says
+        track_sale(order, request if isinstance(request, HttpRequest) else None)
 
 
 def connect() -> None:

@@ -1,0 +1,152 @@
+"""Delivering the outbox's behaviour events and log lines: one ``log/*`` call per row.
+
+Rows of the kinds :data:`EVENT_KINDS` are recorded by :mod:`django_clerk.tracking` (log
+lines by :class:`~django_clerk.log_handler.ClerkLogHandler`); their payload says what to
+send. A sale's payload names its order only: the order is read and rendered at delivery, by
+the order feed's serializer (as the confirmation page renders it), and an order that is gone
+or does not render is dropped. Like every change they are sent after the commit, by whoever
+delivers, retried with a backoff for as long as Clerk fails for a transient reason, and
+removed once Clerk answered ``{"status": "ok"}``. An event Clerk refuses (or whose payload is
+unreadable) is kept as failed, for an admin.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from django_clerk.client import ClerkClient, ClerkError
+from django_clerk.client.errors import Failure, classify
+from django_clerk.conf import clerk_settings
+from django_clerk.log_lines import sending as sending_log_lines
+from django_clerk.models import PendingChange, Store
+from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
+from django_clerk.storefront.tracking import sale_params
+from django_clerk.sync.settling import DeliveryReport, settle_failed, settle_ok, settle_retry
+
+logger = logging.getLogger("django_clerk.sync")
+EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
+
+
+class Unreadable(Exception):
+    """A row whose payload cannot be sent."""
+
+
+def deliver_events(
+    token: str, rows: list[PendingChange], store: Store | None, using: str
+) -> DeliveryReport:
+    """Send each row's event to ``store``'s Clerk, in turn. An event Clerk refuses is kept as
+    failed and the next one is sent; any other error stops the batch, and the rows not yet
+    sent are due again after a backoff. What is logged while log lines are sent is not
+    sent to the remote log."""
+    if rows[0].entity != LOG_LINE:
+        return _deliver(token, rows, store, using)
+    sending_log_lines.active = True
+    try:
+        return _deliver(token, rows, store, using)
+    finally:
+        sending_log_lines.active = False
+
+
+def _deliver(
+    token: str, rows: list[PendingChange], store: Store | None, using: str
+) -> DeliveryReport:
+    report = DeliveryReport()
+    if store is None or not store.public_key_in_force:  # nobody to tell
+        report.dropped = settle_ok(token, [row.object_id for row in rows], using)
+        return report
+    sent: list[str] = []
+    dropped: list[str] = []
+    refused: dict[str, str] = {}
+    error: Any = None
+    client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
+    try:
+        for row in rows:
+            try:
+                call = event_call(row, store, using)
+                if call is None:
+                    dropped.append(row.object_id)
+                    continue
+                report.calls += 1
+                call(client)
+            except Unreadable as exc:
+                refused[row.object_id] = str(exc)
+                continue
+            except ClerkError as exc:
+                if classify(exc) is Failure.REFUSED:  # this event: the others go on
+                    refused[row.object_id] = str(exc)
+                    continue
+                error = exc
+                break
+            sent.append(row.object_id)
+    finally:
+        client.close()
+    report.upserted = settle_ok(token, sent, using)
+    report.dropped = settle_ok(token, dropped, using)
+    if refused:
+        report.failed = settle_failed(token, refused, using)
+        logger.error("Clerk.io store %s refused %d event(s)", store.code, len(refused))
+    waiting = {row.object_id for row in rows} - set(sent) - set(dropped) - set(refused)
+    if error is None or not waiting:
+        return report
+    report.retrying = settle_retry(token, rows, waiting, error, using)
+    if classify(error) is Failure.TRANSIENT:
+        report.transient_failures = 1
+        logger.warning("Clerk.io events of store %s will be sent again: %s", store.code, error)
+    else:
+        logger.error("Clerk.io refused the keys of store %s: events wait: %s", store.code, error)
+    return report
+
+
+def event_call(row: PendingChange, store: Store, using: str) -> Any:
+    """``client -> answer`` sending ``row``'s event; ``None`` when there is nothing to send
+    (a sale whose order is gone). Raises :class:`Unreadable` for a malformed payload."""
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    visitor = payload.get("visitor") or None
+    try:
+        if row.entity == SALE:
+            params = sale_of(payload["order"], store, using)
+            if params is None:
+                return None
+            return lambda client: client.log_sale(
+                params["sale"],
+                params["products"],
+                customer=params["customer"],
+                email=params["email"],
+                visitor=visitor,
+            )
+        if row.entity == BASKET:
+            products, email = list(payload["products"]), payload.get("email") or None
+            return lambda client: client.log_basket(products, visitor=visitor, email=email)
+        if row.entity == PRODUCT_VIEW:
+            product = payload["product"]
+            return lambda client: client.log_product(product, visitor=visitor)
+        if row.entity == CLICK:
+            product, api, labels = payload["product"], payload["api"], payload.get("labels")
+            return lambda client: client.log_click(product, api, visitor=visitor, labels=labels)
+        if row.entity == LOG_LINE:
+            message, level = str(payload["message"]), str(payload["level"])
+            metadata = dict(payload.get("metadata") or {})
+            return lambda client: client.log_debug(message, level, **metadata)
+        if row.entity == RETURN:
+            order, product, quantity = payload["order"], payload["product"], payload["quantity"]
+            return lambda client: client.log_returned(order, product, quantity)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Unreadable(f"Unreadable {row.entity} event: {exc!r}") from exc
+    raise Unreadable(f"Not an event: {row.entity}")
+
+
+def sale_of(reference: Any, store: Store, using: str) -> dict[str, Any] | None:
+    """``log/sale``'s arguments of the order ``[model label, primary key]``, rendered now;
+    ``None`` when the order is gone or does not render (logged)."""
+    label, key = reference
+    try:
+        model = apps.get_model(label)
+        pk = model._meta.pk.to_python(key)
+    except (LookupError, ValueError, ValidationError) as exc:
+        raise Unreadable(f"No order {label} {key}: {exc}") from exc
+    order = model._default_manager.using(using).filter(pk=pk).first()
+    return None if order is None else sale_params(order, store)
