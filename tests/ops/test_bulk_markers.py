@@ -231,11 +231,10 @@ def test_concurrent_deliveries_expand_each_marker_once(clerk_store, settings, mo
 @pytest.fixture
 def shared_database(request, tmp_path):
     """A database alias that threads write to at the same time as separate connections do
-    in production: the test database on PostgreSQL; on SQLite a database file holding the
-    outbox's table (the in-memory test database fails such writes at once instead of
-    waiting for the lock)."""
+    in production: the test database on PostgreSQL (the test commits: ``transaction=True``);
+    on SQLite a database file holding the outbox's table (the in-memory test database fails
+    such writes at once instead of waiting for the lock)."""
     if connection.vendor != "sqlite":
-        request.getfixturevalue("transactional_db")
         yield "default"
         return
     alias = "bulk_markers_file"
@@ -256,6 +255,7 @@ def shared_database(request, tmp_path):
             del connections.settings[alias]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_expansions_of_one_marker_at_the_same_moment_write_its_rows_once(
     shared_database, monkeypatch
 ):
