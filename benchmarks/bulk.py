@@ -1,7 +1,8 @@
 """What recording a bulk update costs, next to the update itself, in the same run.
 
 Creates ``--products`` products (100,000 by default) in a fresh database (a SQLite file, or a
-scratch database ``bench_django_clerk_bulk`` on the PostgreSQL server of ``DATABASE_URL``),
+scratch database, ``bench_django_clerk_bulk`` or ``--database-name``, on the PostgreSQL server
+of ``DATABASE_URL``, replaced on each run),
 then, interleaved ``--repeat`` times:
 
 * ``plain``: ``Product._base_manager.update(stock=F("stock") + 1)``, the update without
@@ -40,8 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-name", default="bench_django_clerk_bulk")
     args = parser.parse_args()
-    setup_database(Path(tempfile.mkdtemp(prefix="clerk-bulk-")), "bench_django_clerk_bulk")
+    setup_database(Path(tempfile.mkdtemp(prefix="clerk-bulk-")), args.database_name)
 
     from django.conf import settings
     from django.db import connection, transaction
@@ -144,6 +146,9 @@ def setup_database(workdir: Path, name: str) -> str:
     connection.settings_dict["TEST"]["NAME"] = (
         str(workdir / "bench.sqlite3") if connection.vendor == "sqlite" else name
     )
+    # Tables from the models, as the tests make them: the test apps' models have no
+    # migrations, and some refer to tables that migrations make later.
+    connection.settings_dict["TEST"]["MIGRATE"] = False
     created = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     if connection.vendor == "sqlite":
         return f"sqlite:///{created}"
