@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from django_clerk.models import PendingChange
-from django_clerk.sync.outbox_rows import upsert_rows
+from django_clerk.sync.outbox_rows import upsert_object_ids
 from django_clerk.sync.settling import DeliveryReport, settle_failed
 
 logger = logging.getLogger("django_clerk.sync")
@@ -88,7 +88,7 @@ def marker_object_ids(payload: Any) -> tuple[str, list[str]] | None:
             ]
         else:
             ids = [str(object_id) for object_id in payload["object_ids"]]
-        return str(payload["entity"]), ids
+        return str(payload["entity"]), list(dict.fromkeys(ids))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -110,6 +110,6 @@ def expand_claimed(token: str, markers: list[PendingChange], using: str) -> Deli
             taken = PendingChange.objects.using(using).filter(pk=marker.pk, lease=token)
             if not taken._raw_delete(using):
                 continue
-            upsert_rows([(marker.store_id, entity, object_id) for object_id in object_ids], using)
+            upsert_object_ids(marker.store_id, entity, object_ids, using)
         logger.debug("Clerk.io bulk change expanded: %d %s", len(object_ids), entity)
     return report

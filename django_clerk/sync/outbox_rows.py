@@ -9,6 +9,7 @@ changes (:mod:`~django_clerk.sync.bulk_markers`) write with.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -66,4 +67,41 @@ def _upsert_sql(quote: Callable[[str], str], count: int) -> str:
     return (
         f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} "
         f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+
+
+def upsert_object_ids(store_id: int, entity: str, object_ids: list[str], using: str) -> None:
+    """What :func:`upsert_rows` does for many objects (distinct ids) of one store and entity,
+    in one statement: the ids travel as one array (PostgreSQL) or one JSON list (SQLite)."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite") or not object_ids:
+        upsert_rows([(store_id, entity, object_id) for object_id in object_ids], using)
+        return
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    pending = PendingChange.State.PENDING.value
+    head: list[Any] = [store_id, entity, pending, 0, stamp, None, "", stamp, stamp]
+    if connection.vendor == "postgresql":
+        ids: Any = object_ids
+    else:
+        ids = json.dumps(object_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_ids_sql(connection.ops.quote_name, connection.vendor), [*head, ids])
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert_ids_sql(quote: Callable[[str], str], vendor: str) -> str:
+    table = quote(PendingChange._meta.db_table)
+    columns = ", ".join(quote(c) for c in _COLUMNS)
+    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in _UPDATE_ON_CONFLICT)
+    conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
+    # store, entity, id, state, attempts, due, lease, error, updated, created
+    values = "%s, %s, ids.value, %s, %s, %s, %s, %s, %s, %s"
+    if vendor == "postgresql":
+        source = "unnest(%s::varchar[]) AS ids(value)"
+    else:
+        source = "json_each(%s) AS ids"
+    # ``WHERE true``: SQLite reads ``ON CONFLICT`` after a bare ``SELECT ... FROM`` as a join.
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {values} FROM {source} "
+        f"WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )

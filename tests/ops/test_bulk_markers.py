@@ -214,13 +214,13 @@ def test_concurrent_deliveries_expand_each_marker_once(clerk_store, settings, mo
     Product.objects.update(stock=1)
     assert len(markers()) == 40
     expanded: list[int] = []
-    real_upsert = bulk_markers.upsert_rows
+    real_upsert = bulk_markers.upsert_object_ids
 
-    def counted(rows, using):
-        expanded.append(len(rows))
-        real_upsert(rows, using)
+    def counted(store_id, entity, object_ids, using):
+        expanded.append(len(object_ids))
+        real_upsert(store_id, entity, object_ids, using)
 
-    monkeypatch.setattr(bulk_markers, "upsert_rows", counted)
+    monkeypatch.setattr(bulk_markers, "upsert_object_ids", counted)
     assert _expand_at_once(4) == []
     assert sum(expanded) == 200 and len(expanded) == 40  # each marker once
     assert markers() == []
@@ -271,13 +271,13 @@ def test_expansions_of_one_marker_at_the_same_moment_write_its_rows_once(
     token, claimed = claim_batch(using=using)
     assert len(claimed) == 6
     written: list[int] = []
-    real_upsert = bulk_markers.upsert_rows
+    real_upsert = bulk_markers.upsert_object_ids
 
-    def counted(rows, using):
-        real_upsert(rows, using)
-        written.append(len(rows))
+    def counted(store_id, entity, object_ids, using):
+        real_upsert(store_id, entity, object_ids, using)
+        written.append(len(object_ids))
 
-    monkeypatch.setattr(bulk_markers, "upsert_rows", counted)
+    monkeypatch.setattr(bulk_markers, "upsert_object_ids", counted)
     barrier = threading.Barrier(3)
     errors: list[BaseException] = []
 
