@@ -103,9 +103,12 @@ def record_bulk(
         return 0
     ordered = bulk_markers.sorted_integers(keys)
     if ordered is not None and _fits(prefix, ordered[0]) and _fits(prefix, ordered[-1]):
-        payloads = bulk_markers.range_payloads(entity, prefix, ordered)
+        payloads, named = bulk_markers.range_payloads(entity, prefix, ordered), len(ordered)
     else:
-        payloads = bulk_markers.object_id_payloads(entity, _object_ids(entity, prefix, keys))
+        object_ids = _object_ids(entity, prefix, keys)
+        payloads, named = bulk_markers.object_id_payloads(entity, object_ids), len(object_ids)
+    if not named:
+        return 0
     now = timezone.now()
     PendingChange.objects.using(using).bulk_create(
         [
@@ -123,7 +126,7 @@ def record_bulk(
         ]
     )
     dispatch.schedule(using)
-    return len(keys) * len(store_ids)
+    return named * len(store_ids)
 
 
 def _fits(prefix: str, key: Any) -> bool:

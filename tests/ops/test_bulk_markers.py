@@ -301,3 +301,19 @@ def test_expansions_of_one_marker_at_the_same_moment_write_its_rows_once(
     assert not rows.filter(entity=BULK).exists()
     expanded = rows.filter(store_id=1, entity="products").values_list("object_id", flat=True)
     assert sorted(expanded) == sorted(str(key) for key in range(1, 61))
+
+
+@pytest.mark.django_db
+def test_keys_with_gaps_across_a_many_relation_are_named_once(clerk_store):
+    from shop.models import Category, Product
+
+    first = Category.objects.create(name="A", slug="gaps-a")
+    second = Category.objects.create(name="B", slug="gaps-b")
+    made = products(6)
+    with sync_paused():
+        for product in made[::2]:  # every other product, in both categories
+            product.categories.add(first, second)
+    Product.objects.filter(categories__in=[first, second]).update(stock=5)
+    (marker,) = markers()
+    assert marker.payload["ranges"] == [[p.pk, p.pk] for p in made[::2]]
+    assert pending() == sorted(str(p.pk) for p in made[::2])
