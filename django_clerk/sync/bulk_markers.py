@@ -1,7 +1,7 @@
 """Bulk changes recorded as *markers*: one outbox row naming many objects, expanded later.
 
 A bulk write (:class:`~django_clerk.sync.bulk.SyncedQuerySet`'s ``update()``,
-``bulk_create()``, ``bulk_update()`` and ``delete()``) records, in its own transaction, one
+``bulk_create()``, ``bulk_update()`` and ``delete()``) records, in the write's transaction, one
 row of entity :data:`~django_clerk.models.sync.BULK` per store and up to :data:`MARKER_KEYS`
 objects of one entity (see :func:`~django_clerk.sync.outbox.record_bulk`). Its payload names
 the objects, integer keys as ranges::
