@@ -102,21 +102,32 @@ def test_a_rollback_takes_the_marker_with_it(clerk_store):
 
 
 @pytest.mark.django_db
-def test_objects_deleted_in_bulk_are_deleted_from_clerk(clerk_store, clerk_api, deliver):
+def test_objects_gone_by_the_delivery_are_deleted_from_clerk(clerk_store, clerk_api, deliver):
+    """An update names four products; two are deleted before the delivery, unseen by the
+    sync (as raw SQL would): the delivery sends those two as deletes."""
     from shop.models import Product
 
-    made = products(6)
-    deliver_products = [p.pk for p in made]
+    keys = [p.pk for p in products(6)]
+    Product.objects.filter(pk__in=keys[:4]).update(stock=5)
     with sync_paused():
-        Product.objects.update(stock=2)
-    Product.objects.filter(pk__in=deliver_products[:4]).update(stock=5)
-    # gone by the delivery: the marker names them, the feed no longer has them
-    Product.objects.filter(pk__in=deliver_products[:2]).delete()
+        Product.objects.filter(pk__in=keys[:2]).delete()
+    assert len(markers()) == 1
     report = deliver()
     assert (report.upserted, report.deleted, report.failed) == (2, 2, 0)
-    assert sorted(clerk_api.deleted("products")) == sorted(deliver_products[:2])
-    assert sorted(p["id"] for p in clerk_api.received("products")) == deliver_products[2:4]
+    assert sorted(clerk_api.deleted("products")) == keys[:2]
+    assert sorted(p["id"] for p in clerk_api.received("products")) == keys[2:4]
     assert PendingChange.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_bulk_delete_is_sent_as_deletes(clerk_store, clerk_api, deliver):
+    from shop.models import Product
+
+    keys = [p.pk for p in products(5)]
+    Product.objects.filter(pk__in=keys[1:4]).delete()
+    report = deliver()
+    assert (report.upserted, report.deleted) == (0, 3)
+    assert sorted(clerk_api.deleted("products")) == keys[1:4]
 
 
 @pytest.mark.django_db
