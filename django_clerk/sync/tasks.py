@@ -65,8 +65,8 @@ def schedule_next_run(*, stopped: bool = False, retrying: bool = False) -> None:
       delivery then; when it finishes first, the deferred run finds nothing and asks for
       nothing more.
 
-    Only the run that met the failure schedules the retry, so an outage does not pile up a
-    deferred task per commit."""
+    Retries are scheduled by the runs that met the failure only, one successor each: a run
+    that went through leaves them to those."""
     now = timezone.now()
     not_before = now
     pending = PendingChange.objects.filter(state=PendingChange.State.PENDING)
