@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,17 @@ class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
         return self.filter(state=PendingChange.State.PENDING, due_at__lte=now).filter(
             models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now)
         )
+
+    def next_ready(self) -> datetime.datetime | None:
+        """When the first of these changes is ready for a delivery: when it is due, or when
+        the claim of the delivery holding it runs out, whichever is later."""
+        ready: datetime.datetime | None = (
+            self.annotate(ready=Greatest("due_at", Coalesce("claimed_until", "due_at")))
+            .order_by("ready")
+            .values_list("ready", flat=True)
+            .first()
+        )
+        return ready
 
     def retry_now(self) -> int:
         """Make these changes (failed ones included) due again at once, with fresh attempts."""

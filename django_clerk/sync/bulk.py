@@ -3,8 +3,10 @@
 Django sends no signal for ``QuerySet.update()``, ``bulk_create()`` and ``bulk_update()``, and
 ``QuerySet.delete()`` sends one per object. A mapped model whose manager is built on
 :class:`SyncedQuerySet` records the objects these calls touch in the outbox, in the same
-transaction, with one query per batch to find the affected keys and bulk inserts into the
-outbox (never a query per object)::
+transaction, as *bulk changes*: a few rows naming many objects each (integer keys in runs),
+which the next delivery expands into one pending change per object
+(:mod:`~django_clerk.sync.bulk_markers`). Finding the keys takes a query or two, never one
+per object::
 
     from django_clerk.sync import SyncedQuerySet
 
@@ -31,14 +33,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models.deletion import Collector
 
 from django_clerk.conf import clerk_settings
 from django_clerk.sync.pausing import is_paused, sync_paused
 
 if TYPE_CHECKING:
-    from django_clerk.sync.signals import ModelPlan
+    from django_clerk.sync.signals import Dependency, ModelPlan
 
 logger = logging.getLogger("django_clerk.sync")
 
@@ -77,20 +79,29 @@ def record_keys(
     foreign keys name) for the plan's entities, and their owners for its dependencies.
     ``own_saves`` ``False`` skips dependencies that follow links only (a deleted object's
     links are gone with it)."""
-    from django_clerk.sync import outbox
-
-    recorded = 0
-    keys = [row.pk for row in rows]
-    for entity, prefix in plan.entities:
-        recorded += outbox.record(entity, keys, using=using, prefix=prefix)
+    owners: dict[Dependency, list[Any]] = {}
     for dependency in plan.dependencies:
         if dependency.membership_only and own_saves:
             continue
-        owners: list[Any] = []
+        found = owners.setdefault(dependency, [])
         for chunk in _chunks(rows):
-            owners += dependency.owners(chunk, using)
-        recorded += outbox.record(
-            dependency.entity, owners, using=using, prefix=dependency.id_prefix
+            found += dependency.owners(chunk, using)
+    return _record(plan, [row.pk for row in rows], owners, using)
+
+
+def _record(
+    plan: ModelPlan, keys: Sequence[Any], owners: dict[Dependency, list[Any]], using: str
+) -> int:
+    """Record ``keys`` for the plan's entities and each dependency's ``owners``, as bulk
+    changes (a few rows, expanded by the next delivery)."""
+    from django_clerk.sync import outbox
+
+    recorded = 0
+    for entity, prefix in plan.entities:
+        recorded += outbox.record_bulk(entity, keys, using=using, prefix=prefix)
+    for dependency, found in owners.items():
+        recorded += outbox.record_bulk(
+            dependency.entity, found, using=using, prefix=dependency.id_prefix
         )
     return recorded
 
@@ -115,42 +126,102 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
     def update(self, **kwargs: Any) -> int:
         """Update the rows, and record them (and the objects that show them).
 
-        With integer keys on PostgreSQL and SQLite the rows the filter matches are recorded by
-        the database (``INSERT ... SELECT``, one statement per store), then updated: nothing
-        goes through Python. Otherwise (or when the update moves objects to other owners) the
-        keys are read first (one query), then the rows are updated by key, in chunks of
-        :data:`KEY_CHUNK`. Either way the rows recorded are the rows the update matched, even
-        when it changes what the filter matches."""
+        The keys the filter matches (and the owners they show) are read first, one query
+        each, so the rows recorded are the rows the update matched even when it changes what
+        the filter matches; they are recorded as bulk changes (a few rows naming them all,
+        expanded by the next delivery). With integer keys the update runs as asked; with
+        other keys, or when it moves objects to other owners, it updates the rows read, by
+        key, in chunks of :data:`KEY_CHUNK`."""
         plan = _tracking(self.model)
         if plan is None:
             return super().update(**kwargs)
+        from django_clerk.sync.bulk_markers import all_integers
+
         attnames = _attnames(plan)
         moved = [name for name in attnames if _sets(self.model, kwargs, name)]
-        if not moved and _in_database(plan, self.model, self.db):
-            from django_clerk.sync.outbox_select import record_selected
-
-            with transaction.atomic(using=self.db, savepoint=False):
-                for entity, prefix, selected, column in _selections(plan, self):
-                    record_selected(entity, prefix, selected, column, self.db)
-                return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
+            if not moved:
+                keys, owners = self._keys_and_owners(plan, attnames)
+                if not keys:
+                    return 0
+                if all_integers(keys):
+                    updated = super().update(**kwargs)
+                else:
+                    updated = self._update_by_key(keys, kwargs)
+                _record(plan, keys, owners, self.db)
+                return updated
             before = _rows(self, attnames)
             if not before:
                 return 0
             keys = [row.pk for row in before]
-            base = self.model._base_manager.using(self.db)
-            updated = 0
-            for chunk in _chunks(keys):
-                updated += base.filter(pk__in=chunk).update(**kwargs)
+            updated = self._update_by_key(keys, kwargs)
             record_keys(plan, before, self.db)
-            if moved:  # the objects moved to other owners: those change too
-                after: list[SimpleNamespace] = []
-                for chunk in _chunks(keys):
-                    after += _rows(base.filter(pk__in=chunk), attnames)
-                record_keys(plan, after, self.db)
+            # the objects moved to other owners: those change too
+            base = self.model._base_manager.using(self.db)
+            after: list[SimpleNamespace] = []
+            for chunk in _chunks(keys):
+                after += _rows(base.filter(pk__in=chunk), attnames)
+            record_keys(plan, after, self.db)
         return updated
 
     update.alters_data = True  # type: ignore[attr-defined]
+
+    def _update_by_key(self, keys: Sequence[Any], fields: dict[str, Any]) -> int:
+        base = self.model._base_manager.using(self.db)
+        return sum(base.filter(pk__in=chunk).update(**fields) for chunk in _chunks(keys))
+
+    def _keys_and_owners(
+        self, plan: ModelPlan, attnames: list[str]
+    ) -> tuple[Sequence[Any], dict[Dependency, list[Any]]]:
+        """The keys of the rows the queryset matches, and the keys of the objects that show
+        them (by dependency): a query for the rows, and one per dependency across relations."""
+        names = ["pk", *attnames]
+        owners: dict[Dependency, list[Any]] = {}
+        rows: list[tuple[Any, ...]] = []
+        if attnames:
+            rows = list(self.order_by().values_list(*names))
+            keys: Sequence[Any] = [row[0] for row in rows]
+        else:
+            keys = self._matched_keys()
+        if not keys:
+            return keys, owners
+        for dependency in plan.dependencies:
+            if dependency.membership_only:
+                continue
+            if dependency.owner_attname:
+                column = names.index(dependency.owner_attname)
+                owners[dependency] = [row[column] for row in rows]
+            else:
+                owners[dependency] = list(
+                    dependency.owner._base_manager.using(self.db)
+                    .filter(**{f"{dependency.lookup}__in": self.order_by().values("pk")})
+                    .values_list("pk", flat=True)
+                    .distinct()
+                )
+        return keys, owners
+
+    def _matched_keys(self) -> Sequence[Any]:
+        """The keys the queryset matches. Integer keys without a gap between the first and
+        the last (one aggregate query tells) are that ``range``, not read one by one; other
+        integer keys are read as one text on PostgreSQL and SQLite."""
+        matched = self.order_by()
+        if isinstance(self.model._meta.pk, models.IntegerField):
+            # A condition across a relation may repeat a row: count each key once then.
+            distinct = len(matched.query.alias_map) > 1
+            found = matched.aggregate(
+                first=models.Min("pk"),
+                last=models.Max("pk"),
+                count=models.Count("pk", distinct=distinct),
+            )
+            if not found["count"]:
+                return range(0)
+            first, last = found["first"], found["last"]
+            if last - first + 1 == found["count"]:
+                return range(first, last + 1)
+            if connections[self.db].vendor in _KeyList.VENDORS:
+                text = matched.aggregate(keys=_KeyList("pk"))["keys"]
+                return [int(key) for key in text.split(",")]
+        return list(matched.values_list("pk", flat=True))
 
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         """Create the objects, and record those whose keys the database gave back."""
@@ -188,7 +259,8 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
                 keys = [obj.pk for obj in objs]
                 for chunk in _chunks(keys):
                     record_keys(plan, _rows(base.filter(pk__in=chunk), attnames), self.db)
-            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            with sync_paused():  # its update() per batch: recorded below, once
+                updated = super().bulk_update(objs, fields, *args, **kwargs)
             record_keys(plan, objs, self.db)
         return updated
 
@@ -228,32 +300,23 @@ class SyncedQuerySet(models.QuerySet[_M, _M]):
     delete.alters_data = True  # type: ignore[attr-defined]
 
 
-def _in_database(plan: ModelPlan, model: type[models.Model], using: str) -> bool:
-    """Whether the database can select every key the plan records (integer keys)."""
-    from django_clerk.sync.outbox_select import can_select
+class _KeyList(models.Aggregate):
+    """The integer keys of the rows, as one text: ``"1,2,5"`` (the database builds it, where
+    reading a row per key costs three times as much on SQLite)."""
 
-    keys = [model._meta.pk] if plan.entities else []
-    keys += [d.owner._meta.pk for d in plan.dependencies if not d.membership_only]
-    return all(key is not None and can_select(key, using) for key in keys)
+    VENDORS = ("sqlite", "postgresql")
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = models.TextField()
 
-
-def _selections(
-    plan: ModelPlan, queryset: models.QuerySet[Any, Any]
-) -> Iterator[tuple[str, str, models.QuerySet[Any, Any], str]]:
-    """``(entity, id prefix, queryset, key column)`` of everything a write of ``queryset``'s
-    rows changes: the rows themselves, and the objects that show them."""
-    for entity, prefix in plan.entities:
-        yield entity, prefix, queryset, "pk"
-    for dependency in plan.dependencies:
-        if dependency.membership_only:
-            continue
-        if dependency.owner_attname:
-            yield dependency.entity, dependency.id_prefix, queryset, dependency.owner_attname
-        else:
-            owners = dependency.owner._base_manager.using(queryset.db).filter(
-                **{f"{dependency.lookup}__in": queryset.order_by().values("pk")}
-            )
-            yield dependency.entity, dependency.id_prefix, owners, "pk"
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(CAST(%(expressions)s AS text), ',')",
+            **extra,
+        )
 
 
 def _sets(model: type[models.Model], fields: dict[str, Any], attname: str) -> bool:

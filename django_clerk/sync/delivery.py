@@ -40,9 +40,10 @@ from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
-from django_clerk.models.sync import FORGET
+from django_clerk.models.sync import BULK, FORGET
 from django_clerk.signals import changes_delivered, delivery_failed, send_safely
 from django_clerk.sync import push
+from django_clerk.sync.bulk_markers import expand_claimed
 from django_clerk.sync.entities import store_entities
 from django_clerk.sync.events import EVENT_KINDS, deliver_events
 from django_clerk.sync.forgets import deliver_forgets
@@ -158,6 +159,8 @@ def deliver_batch(
     store = Store.objects.using(using).filter(pk=first.store_id, is_active=True).first()
     if entity == FORGET:
         return deliver_forgets(token, rows, store, using)
+    if entity == BULK:
+        return expand_claimed(token, rows, using)
     if entity in EVENT_KINDS:
         return deliver_events(token, rows, store, using)
     serializers = get_serializers(entity)

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from django_clerk.conf import clerk_settings
@@ -186,13 +185,7 @@ class Deliverer:
                 self.breaker.record(report.transient_failures > 0 and report.delivered == 0)
             # A change claimed by another delivery (or one that died) is ready only when its
             # claim runs out: waking before would poll the database for nothing.
-            next_due = (
-                PendingChange.objects.filter(state=PendingChange.State.PENDING)
-                .annotate(ready=Greatest("due_at", Coalesce("claimed_until", "due_at")))
-                .order_by("ready")
-                .values_list("ready", flat=True)
-                .first()
-            )
+            next_due = PendingChange.objects.filter(state=PendingChange.State.PENDING).next_ready()
         except Exception:  # the database, most likely: try again soon
             logger.exception("Clerk.io delivery round failed; changes stay pending")
             self.breaker.record(True)

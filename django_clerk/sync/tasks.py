@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 try:  # Django >= 6.0
@@ -25,21 +26,14 @@ from django_clerk.sync.delivery import deliver_due
 
 @task()
 def deliver_pending() -> dict[str, Any]:
-    """Deliver what is due. When some changes met a transient error, this run (and only
-    this one) schedules the retry, on backends that can defer tasks. After
+    """Deliver what is due, then defer the next run this one leaves work for (see
+    :func:`schedule_next_run`), on backends that can defer tasks. After
     ``SYNC_BREAKER_THRESHOLD`` failed pushes in a row the run stops (Clerk is down or hangs),
     and the next one is deferred by ``SYNC_BREAKER_COOLDOWN`` seconds at least."""
     report = deliver_due(
         max_transient_failures=int(clerk_settings.SYNC_BREAKER_THRESHOLD), yield_gil=False
     )
-    if report.stopped:
-        schedule_next_retry(
-            not_before=timezone.now()
-            + timedelta(seconds=float(clerk_settings.SYNC_BREAKER_COOLDOWN))
-        )
-    elif report.retrying:
-        schedule_next_retry()
-    schedule_after_leases()
+    schedule_next_run(stopped=bool(report.stopped), retrying=bool(report.retrying))
     return {
         "upserted": report.upserted,
         "deleted": report.deleted,
@@ -58,32 +52,31 @@ def enqueue_delivery(run_after: Any = None) -> None:
         deliver_pending.enqueue()
 
 
-def schedule_next_retry(not_before: Any = None) -> None:
-    """Enqueue a deferred delivery for the earliest pending change (at ``not_before`` at the
-    earliest, and never sooner than a second from now), if any."""
+def schedule_next_run(*, stopped: bool = False, retrying: bool = False) -> None:
+    """Enqueue one deferred delivery, a second after the first pending change that a run
+    leaves behind is ready (due, and its claim run out; see
+    :meth:`~django_clerk.models.sync.PendingChangeQuerySet.next_ready`), if any:
+
+    * after a run the circuit breaker ``stopped``: any pending change, and never before
+      ``SYNC_BREAKER_COOLDOWN`` seconds from now;
+    * after changes met a transient error (``retrying``): those waiting for their retry;
+    * always: changes claimed by another delivery. One that dies mid-batch (its worker
+      killed) leaves its claim until the lease runs out, and no commit may come to enqueue a
+      delivery then; when it finishes first, the deferred run finds nothing and asks for
+      nothing more.
+
+    Retries are scheduled by the runs that met the failure only, one successor each: a run
+    that went through leaves them to those."""
     now = timezone.now()
-    earliest = max(now + timedelta(seconds=1), not_before or now)
+    not_before = now
     pending = PendingChange.objects.filter(state=PendingChange.State.PENDING)
-    if not_before is None:
-        pending = pending.filter(due_at__gt=now)
-    next_due = pending.order_by("due_at").values_list("due_at", flat=True).first()
-    if next_due is not None:
-        enqueue_delivery(run_after=max(next_due, earliest))
-
-
-def schedule_after_leases() -> None:
-    """Enqueue a deferred delivery for when the earliest live claim runs out, if any.
-
-    A delivery that dies mid-batch (its worker killed) leaves its rows claimed until their
-    lease runs out; no later commit may come to enqueue a delivery then, so every run that
-    ends while others hold claims asks for one. When the claiming delivery finishes first,
-    the deferred run finds nothing to do and asks for nothing more."""
-    now = timezone.now()
-    lease_end = (
-        PendingChange.objects.filter(state=PendingChange.State.PENDING, claimed_until__gt=now)
-        .order_by("claimed_until")
-        .values_list("claimed_until", flat=True)
-        .first()
-    )
-    if lease_end is not None:
-        enqueue_delivery(run_after=lease_end + timedelta(seconds=1))
+    if stopped:
+        not_before += timedelta(seconds=float(clerk_settings.SYNC_BREAKER_COOLDOWN))
+    else:
+        later = Q(claimed_until__gt=now)
+        if retrying:
+            later |= Q(due_at__gt=now)
+        pending = pending.filter(later)
+    ready = pending.next_ready()
+    if ready is not None:
+        enqueue_delivery(run_after=max(ready + timedelta(seconds=1), not_before))

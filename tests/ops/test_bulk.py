@@ -9,11 +9,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from django_clerk.models import PendingChange
+from django_clerk.models.sync import BULK
 from django_clerk.sync import SyncedQuerySet, sync_paused
+from django_clerk.sync.delivery import deliver_due
 
 
 def pending(entity="products"):
+    """The object ids pending for ``entity``, once the bulk changes are expanded (as the next
+    delivery does first)."""
+    deliver_due(entities=[BULK])
+    assert not PendingChange.objects.filter(entity=BULK).exists()
     return sorted(PendingChange.objects.filter(entity=entity).values_list("object_id", flat=True))
+
+
+def markers():
+    return PendingChange.objects.filter(entity=BULK).count()
 
 
 def products(count, **fields):
@@ -41,9 +51,10 @@ def test_update_records_every_row_it_changes_without_a_query_per_row(clerk_store
     with CaptureQueriesContext(connection) as queries:
         updated = Product.objects.filter(stock=3).update(stock=7)
     assert updated == 300
-    assert pending() == sorted(str(p.pk) for p in made)
-    # keys, one update, outbox inserts of 500 rows: far fewer than one per row
+    # the keys, the store list, one update, one insert of the bulk change: not one per row
     assert len(queries) < 10
+    assert markers() == 1
+    assert pending() == sorted(str(p.pk) for p in made)
     assert set(Product.objects.values_list("stock", flat=True)) == {7}
 
 
@@ -178,6 +189,4 @@ def test_an_update_across_a_many_relation_records_each_object_once(clerk_store):
         product.categories.add(first, second)
     PendingChange.objects.all().delete()
     Product.objects.filter(categories__in=[first, second]).update(stock=5)
-    assert list(
-        PendingChange.objects.filter(entity="products").values_list("object_id", flat=True)
-    ) == [str(product.pk)]
+    assert pending() == [str(product.pk)]

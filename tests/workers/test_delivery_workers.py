@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from django_clerk.models import PendingChange
+from django_clerk.models.sync import BULK
 from django_clerk.testing import FakeClerkAPI
 from tests.processes import shared_database_url
 from tests.workers.backends import rq_queues, tasks_setting
@@ -101,7 +102,10 @@ def test_workers_lose_nothing_through_a_kill_and_an_outage(backend, fake, make_s
     make_store(code="default", public_key="default-public", private_key="default-private")
     fake.hang(600, n=1, method="POST", path="products")  # the first batch never returns
     make_products(PRODUCTS, COMMITS)
-    assert PendingChange.objects.count() == PRODUCTS
+    # One bulk change per commit: the first worker's run expands them into one pending
+    # change per product before it claims its first batch of products.
+    assert PendingChange.objects.filter(entity=BULK).count() == PendingChange.objects.count()
+    assert PendingChange.objects.count() == COMMITS
 
     workers = Workers(backend, clerk)
     try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_clerk import ENTITIES
 from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange, Store
+from django_clerk.models.sync import BULK
 from django_clerk.sync.delivery import deliver_due
 
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             selected.filter(state=PendingChange.State.FAILED).retry_now()
         if options["now"]:
             selected.filter(state=PendingChange.State.PENDING).update(due_at=timezone.now())
+        if entities:  # bulk changes name their entity inside: make them rows of it first
+            deliver_due(store_ids=store_ids, entities=[BULK])
         report = deliver_due(
             store_ids=store_ids, entities=entities, max_transient_failures=max_failures or None
         )
