@@ -2,14 +2,17 @@
 database, so that every server process sees the same state.
 
 A crawl is one importer reading one feed page after page. Clerk sends no crawl id, so a crawl
-is told apart by what its requests carry (:func:`crawl_scope`): the protocol, the store (and
-when it was last changed), the entity, the filters (``modified_after``, ``start_date``,
-``end_date``), the client's address, its ``User-Agent`` and the credentials it sends. Two
-importers crawling the same feed at once differ in at least one of these, so each has its
-own :class:`~django_clerk.models.FeedCursor`.
+is told apart by what its requests carry (:func:`crawl_scope`): the protocol, the entity, the
+filters (``modified_after``, ``start_date``, ``end_date``), the client's address, its
+``User-Agent`` and the credentials it sends (which name the store). Two importers crawling
+the same feed at once differ in at least one of these, so each has its own
+:class:`~django_clerk.models.FeedCursor`. A cursor belongs to its store and is used only
+while the store is unchanged since its last page (``store_updated_at``): a changed store may
+change the feed, so its crawls go on by offset from there.
 
-A page costs two queries here: the cursor is read before the page (one ``SELECT``) and moved
-past its last key after it (one ``UPDATE``, which also counts the page). The first page of a
+A page costs one query here, the cursor's move past its last key (one ``UPDATE``, which also
+counts the page): the cursor is read with the stores the request is authenticated against,
+in the same ``SELECT`` (:func:`stores_with_cursor`). The first page of a
 crawl creates its :class:`~django_clerk.models.FeedCrawl` and its cursor; the first short
 page (fewer items than the limit) finishes the crawl: its counters are written to the record.
 The cursor stays for the page after it, which Feed V2 importers ask for (they read until a
@@ -30,7 +33,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
@@ -54,8 +57,14 @@ UPDATED_FIELDS = (
     "previous_after",
     *COUNTERS,
     "finished",
+    "store",
+    "store_updated_at",
     "updated_at",
 )
+#: The fields of a cursor read with the stores (see :func:`stores_with_cursor`).
+CURSOR_FIELDS = tuple(field.attname for field in FeedCursor._meta.concrete_fields)
+CURSOR_RELATION = "clerk_cursor"
+CURSOR_PREFIX = CURSOR_RELATION + "_"
 
 
 class Step(enum.Enum):
@@ -89,19 +98,15 @@ def crawl_scope(
     params: Mapping[str, Any],
     *,
     protocol: str,
-    store: Store,
     entity: str,
     filters: Mapping[str, Any],
 ) -> str:
     """What tells one crawl apart from any other, as 64 hex digits (an HMAC keyed with
-    ``SECRET_KEY``: no credential can be read back from it)."""
+    ``SECRET_KEY``: no credential can be read back from it). It is known before the store
+    is: the credentials name the store, and the cursor is read with it."""
     meta = request.META
-    updated_at: datetime.datetime | None = store.updated_at  # None before the first save
-    updated = updated_at.timestamp() if updated_at is not None else 0
     parts = [
         protocol,
-        str(store.pk),
-        repr(updated),
         entity,
         "&".join(f"{name}={filters[name]}" for name in sorted(filters)),
         client_address(meta),
@@ -109,6 +114,34 @@ def crawl_scope(
         credential_digest(meta, params),
     ]
     return salted_hmac(SCOPE_SALT, "\n".join(parts), algorithm="sha256").hexdigest()
+
+
+def stores_with_cursor(scope: str) -> list[Store]:
+    """The active stores, read from the database now (as
+    :func:`~django_clerk.stores.active_stores`), each with its cursor of ``scope`` when it
+    has one: one query (see :func:`cursor_of`)."""
+    found = FilteredRelation("feed_cursors", condition=Q(feed_cursors__scope=scope))
+    columns = {CURSOR_PREFIX + name: F(f"{CURSOR_RELATION}__{name}") for name in CURSOR_FIELDS}
+    stores = Store.objects.active().annotate(**{CURSOR_RELATION: found}).annotate(**columns)
+    return list(stores)
+
+
+class Unread:
+    """The cursor of a store read without one (see :func:`cursor_of`)."""
+
+
+UNREAD = Unread()
+
+
+def cursor_of(store: Store) -> FeedCursor | Unread | None:
+    """The cursor read with ``store`` by :func:`stores_with_cursor` (``None``: it has none),
+    or :data:`UNREAD` when the store was read without one."""
+    values = [getattr(store, CURSOR_PREFIX + name, UNREAD) for name in CURSOR_FIELDS]
+    if values and values[0] is UNREAD:
+        return UNREAD
+    if values[0] is None:
+        return None
+    return FeedCursor.from_db(store._state.db, CURSOR_FIELDS, values)
 
 
 class CrawlPage:
@@ -125,11 +158,20 @@ class CrawlPage:
         incremental: bool,
         positioned: bool = True,
     ) -> None:
-        """Read the crawl's cursor (one query) unless not ``positioned`` (a whole-feed export
-        reads its own chunks by key and needs none)."""
+        """The crawl's cursor: the one read with the store (:func:`stores_with_cursor`), else
+        read now (one query); none when not ``positioned`` (a whole-feed export reads its
+        own chunks by key). A cursor of the store before its last change is not used: the
+        page is read by offset, and its crawl's counters are written when it is replaced."""
         self.scope, self.store, self.entity, self.protocol = scope, store, entity, protocol
         self.offset, self.incremental = offset, incremental
-        self.cursor = find_cursor(scope) if positioned else None
+        cursor: FeedCursor | None = None
+        if positioned:
+            known = cursor_of(store)
+            cursor = find_cursor(scope) if isinstance(known, Unread) else known
+        self.replaced: FeedCursor | None = None  # a cursor of the store before its change
+        if cursor is not None and cursor.store_updated_at != store.updated_at:
+            self.replaced, cursor = cursor, None
+        self.cursor = cursor
         self.step = step_of(self.cursor, offset)
 
     @property
@@ -169,6 +211,8 @@ class CrawlPage:
         """Move the cursor; return the id of the crawl record this page finished, if any."""
         cursor, now, short = self.cursor, timezone.now(), items < limit
         done: int | None = None
+        if self.replaced is not None and not self.replaced.finished:
+            write_counters(self.replaced)  # the crawl it kept ends here
         if self.step is Step.START:
             forget_idle_cursors(now)
             if cursor is not None and cursor.crawl_id is not None and not cursor.finished:
@@ -204,13 +248,14 @@ class CrawlPage:
             "previous_after": self.after,
             **dict(zip(COUNTERS, counters, strict=True)),
             "finished": finished,
+            "store_updated_at": self.store.updated_at,
             "updated_at": now,
         }
         if cursor is not None and self.step is not Step.START:
             FeedCursor.objects.filter(pk=cursor.pk).update(**values)
         else:
             save_cursor(
-                FeedCursor(scope=self.scope, store=self.store, entity=self.entity, **values)
+                FeedCursor(scope=self.scope, store_id=self.store.pk, entity=self.entity, **values)
             )
         return done
 
