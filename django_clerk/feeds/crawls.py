@@ -123,7 +123,11 @@ def stores_with_cursor(scope: str) -> list[Store]:
     found = FilteredRelation("feed_cursors", condition=Q(feed_cursors__scope=scope))
     columns = {CURSOR_PREFIX + name: F(f"{CURSOR_RELATION}__{name}") for name in CURSOR_FIELDS}
     stores = Store.objects.active().annotate(**{CURSOR_RELATION: found}).annotate(**columns)
-    return list(stores)
+    try:
+        return list(stores)
+    except DatabaseError:  # e.g. the cursors are not migrated yet: serve with OFFSET
+        logger.warning("Could not read a feed cursor", exc_info=True)
+        return list(Store.objects.active())
 
 
 class Unread:
