@@ -12,7 +12,7 @@ change the feed, so its crawls go on by offset from there.
 
 A page costs one query here, the cursor's move past its last key (one ``UPDATE``, which also
 counts the page): the cursor is read with the stores the request is authenticated against,
-in the same ``SELECT`` (:func:`stores_with_cursor`). The first page of a
+in the same ``SELECT`` (:mod:`django_clerk.feeds.store_cursors`). The first page of a
 crawl creates its :class:`~django_clerk.models.FeedCrawl` and its cursor; the first short
 page (fewer items than the limit) finishes the crawl: its counters are written to the record.
 The cursor stays for the page after it, which Feed V2 importers ask for (they read until a
@@ -33,13 +33,14 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds.authentication import TOKEN_HEADER
+from django_clerk.feeds.store_cursors import Unread, cursor_of
 from django_clerk.models import FeedCrawl, FeedCursor, Store
 from django_clerk.signals import feed_crawled, send_safely
 
@@ -61,10 +62,6 @@ UPDATED_FIELDS = (
     "store_updated_at",
     "updated_at",
 )
-#: The fields of a cursor read with the stores (see :func:`stores_with_cursor`).
-CURSOR_FIELDS = tuple(field.attname for field in FeedCursor._meta.concrete_fields)
-CURSOR_RELATION = "clerk_cursor"
-CURSOR_PREFIX = CURSOR_RELATION + "_"
 
 
 class Step(enum.Enum):
@@ -116,38 +113,6 @@ def crawl_scope(
     return salted_hmac(SCOPE_SALT, "\n".join(parts), algorithm="sha256").hexdigest()
 
 
-def stores_with_cursor(scope: str) -> list[Store]:
-    """The active stores, read from the database now (as
-    :func:`~django_clerk.stores.active_stores`), each with its cursor of ``scope`` when it
-    has one: one query (see :func:`cursor_of`)."""
-    found = FilteredRelation("feed_cursors", condition=Q(feed_cursors__scope=scope))
-    columns = {CURSOR_PREFIX + name: F(f"{CURSOR_RELATION}__{name}") for name in CURSOR_FIELDS}
-    stores = Store.objects.active().annotate(**{CURSOR_RELATION: found}).annotate(**columns)
-    try:
-        return list(stores)
-    except DatabaseError:  # e.g. the cursors are not migrated yet: serve with OFFSET
-        logger.warning("Could not read a feed cursor", exc_info=True)
-        return list(Store.objects.active())
-
-
-class Unread:
-    """The cursor of a store read without one (see :func:`cursor_of`)."""
-
-
-UNREAD = Unread()
-
-
-def cursor_of(store: Store) -> FeedCursor | Unread | None:
-    """The cursor read with ``store`` by :func:`stores_with_cursor` (``None``: it has none),
-    or :data:`UNREAD` when the store was read without one."""
-    values = [getattr(store, CURSOR_PREFIX + name, UNREAD) for name in CURSOR_FIELDS]
-    if values and values[0] is UNREAD:
-        return UNREAD
-    if values[0] is None:
-        return None
-    return FeedCursor.from_db(store._state.db, CURSOR_FIELDS, values)
-
-
 class CrawlPage:
     """One page request of a crawl: where it starts (:attr:`after`), then :meth:`record`."""
 
@@ -162,7 +127,7 @@ class CrawlPage:
         incremental: bool,
         positioned: bool = True,
     ) -> None:
-        """The crawl's cursor: the one read with the store (:func:`stores_with_cursor`), else
+        """The crawl's cursor: the one read with the store (:func:`cursor_of`), else
         read now (one query); none when not ``positioned`` (a whole-feed export reads its
         own chunks by key). A cursor of the store before its last change is not used: the
         page is read by offset, and its crawl's counters are written when it is replaced."""

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds import reporting
 from django_clerk.feeds.authentication import WWW_AUTHENTICATE
-from django_clerk.feeds.crawls import CrawlPage, Step, crawl_scope, stores_with_cursor
+from django_clerk.feeds.crawls import CrawlPage, Step, crawl_scope
 from django_clerk.feeds.errors import exception_handler
 from django_clerk.feeds.filters import TIME_PARAMETERS, FeedFilterBackend
 from django_clerk.feeds.guard import check_first_page
@@ -31,6 +31,7 @@ from django_clerk.feeds.renderers import (
     JSONRenderer,
     StreamingRenderer,
 )
+from django_clerk.feeds.store_cursors import stores_with_cursor
 from django_clerk.mapping import Policy, Renderer, get_serializers
 from django_clerk.models import Store
 from django_clerk.stores import active_stores
