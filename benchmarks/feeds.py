@@ -202,13 +202,17 @@ def measure(repeat: int) -> dict[str, Any]:
         results[f"ours_{label}"] = median(ours)
         results[f"floor_{label}"] = median(floor)
         results[f"offset_{label}"] = median(offset)
-    queries = {}
+    queries, writes = {}, {}
     for limit in (10, 100, 1000):
         page(2, limit)
         with CaptureQueriesContext(connection) as captured:
             page(3, limit)
         queries[limit] = len(captured.captured_queries)
-    results["queries"] = queries
+        writes[limit] = sum(
+            1 for query in captured.captured_queries
+            if not str(query["sql"]).lstrip().upper().startswith(("SELECT", "WITH"))
+        )  # fmt: skip
+    results["queries"], results["writes"] = queries, writes
     started = time.perf_counter()
     number = 1
     while True:
@@ -371,9 +375,13 @@ def main() -> None:
                     f"{floor * 1000:6.1f} ms, ratio {ours / floor:4.2f}x (target <= 1.2x); "
                     f"without cursor (OFFSET) {result[f'offset_{label}'] * 1000:6.1f} ms"
                 )
-            queries = ", ".join(f"{n} at limit {k}" for k, n in result["queries"].items())
-            print(f"  queries per page: {queries}  (constant: the page, its 3 relations, the "
-                  "store, the crawl cursor read and moved; the floor: 4)")  # fmt: skip
+            queries = ", ".join(
+                f"{n} at limit {k} ({n - result['writes'][k]} reads, {result['writes'][k]} write)"
+                for k, n in result["queries"].items()
+            )
+            print(f"  queries per page: {queries}  (reads: the stores with the crawl's cursor, "
+                  "the page, one per relation (3); write: the cursor's move; the floor: 4 "
+                  "reads)")  # fmt: skip
             print(f"  whole crawl at limit 1000: {result['crawl']:.1f} s")
             found = result["sources"]
             print(

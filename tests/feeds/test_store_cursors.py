@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from django_clerk.feeds import store_cursors
+from django_clerk.compiled import CompiledQuery, forget_compiled_queries
 from django_clerk.feeds.store_cursors import UNREAD, cursor_of, stores_with_cursor
 from django_clerk.models import FeedCursor, Store
 from django_clerk.stores import active_stores
@@ -46,14 +46,14 @@ def test_the_cursor_is_the_one_the_orm_reads(client, en, da):
 
 def test_one_query_compiled_once(client, en, da, monkeypatch):
     compiled = []
-    real = store_cursors.StoresStatement.__init__
+    real = CompiledQuery.__init__
 
-    def counting(self: Any, using: str) -> None:
-        compiled.append(using)
-        real(self, using)
+    def counting(self: Any, queryset: Any, marks: Any) -> None:
+        compiled.append(queryset.db)
+        real(self, queryset, marks)
 
-    monkeypatch.setattr(store_cursors, "_statements", type(store_cursors._statements)())
-    monkeypatch.setattr(store_cursors.StoresStatement, "__init__", counting)
+    forget_compiled_queries()
+    monkeypatch.setattr(CompiledQuery, "__init__", counting)
     for scope in ("a" * 64, "b" * 64, "c" * 64):
         with CaptureQueriesContext(connection) as captured:
             assert [store.pk for store in stores_with_cursor(scope)] == [en.pk, da.pk]
