@@ -32,8 +32,8 @@ from collections.abc import Mapping
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
@@ -221,7 +221,7 @@ class CrawlPage:
             "updated_at": now,
         }
         if cursor is not None and self.step is not Step.START:
-            FeedCursor.objects.filter(pk=cursor.pk).update(**values)
+            move_cursor(cursor.pk, values)
         else:
             save_cursor(
                 FeedCursor(scope=self.scope, store_id=self.store.pk, entity=self.entity, **values)
@@ -268,6 +268,24 @@ def save_cursor(cursor: FeedCursor) -> None:
         unique_fields=["scope"],
         update_fields=[*UPDATED_FIELDS],
     )
+
+
+def move_cursor(pk: int, values: dict[str, Any]) -> None:
+    """``FeedCursor.objects.filter(pk=pk).update(**values)`` for plain values, without
+    building the query: each value prepared by its field as the ORM's update prepares it."""
+    connection = connections[router.db_for_write(FeedCursor)]
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name, value in values.items():
+        field = FeedCursor._meta.get_field(name)
+        assert isinstance(field, Field) and field.column  # a column, not a relation
+        columns.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    key = FeedCursor._meta.pk
+    assert key is not None and key.column
+    sql = f"UPDATE {quote(FeedCursor._meta.db_table)} SET {', '.join(columns)} "
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}WHERE {quote(key.column)} = %s", [*params, pk])
 
 
 def find_cursor(scope: str) -> FeedCursor | None:

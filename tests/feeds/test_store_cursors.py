@@ -3,13 +3,16 @@ ORM reads, on every database."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from django_clerk.compiled import CompiledQuery, forget_compiled_queries
+from django_clerk.feeds.crawls import move_cursor
 from django_clerk.feeds.store_cursors import UNREAD, cursor_of, stores_with_cursor
 from django_clerk.models import FeedCursor, Store
 from django_clerk.stores import active_stores
@@ -72,3 +75,30 @@ def test_store_changes_apply_at_once(client, en, change):
         Store.objects.filter(pk=en.pk).update(private_key="rotated-private")
         (store,) = [s for s in stores_with_cursor("x" * 64) if s.pk == en.pk]
         assert store.credentials().private_key == "rotated-private"
+
+
+def test_the_cursor_move_writes_what_the_orm_writes(client, en):
+    for page in (1, 2):
+        page_of(client, "product", page, 5)
+    cursor = FeedCursor.objects.get()
+    values = {
+        "crawl_id": None,
+        "offset": 2**40,
+        "after": "ü-42",
+        "previous_offset": 7,
+        "previous_after": None,
+        "pages": 3,
+        "items": 15,
+        "duration": 0.125,
+        "finished": True,
+        "store_updated_at": en.updated_at,
+        "updated_at": timezone.now() - datetime.timedelta(microseconds=123457),
+    }
+    with CaptureQueriesContext(connection) as captured:
+        move_cursor(cursor.pk, values)
+    assert len(captured.captured_queries) == 1
+    ours = fields_of(FeedCursor.objects.get(pk=cursor.pk))
+    FeedCursor.objects.filter(pk=cursor.pk).update(offset=0, finished=False, after="x")
+    FeedCursor.objects.filter(pk=cursor.pk).update(**values)
+    assert ours == fields_of(FeedCursor.objects.get(pk=cursor.pk))
+    assert {name: ours[name] for name in values} == values
