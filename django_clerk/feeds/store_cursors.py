@@ -3,7 +3,7 @@
 A feed page authenticates against the active stores, read from the database on every
 request, and continues its crawl from its cursor (:mod:`django_clerk.feeds.crawls`). Both
 are read by one ``SELECT`` (the stores, each joined with its cursor of the request's crawl
-scope), compiled once per database connection (:mod:`django_clerk.compiled`): a request runs
+scope), compiled once per database connection (:mod:`django_clerk.mapping.compiled`): a request runs
 it with its scope and builds the stores and the cursor from its rows as the ORM would.
 """
 
@@ -14,7 +14,7 @@ import logging
 from django.db import DatabaseError, router
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
-from django_clerk.compiled import CompiledQuery, compiled_queries
+from django_clerk.mapping.compiled import CompiledQuery, compiled_queries
 from django_clerk.models import FeedCursor, Store
 
 logger = logging.getLogger("django_clerk.feeds")

@@ -17,7 +17,7 @@ from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db.models import Field as ModelField
 from django.db.models import ForeignObjectRel, ManyToManyField, Model
 from django.db.models.fields.files import FileDescriptor
@@ -27,7 +27,7 @@ from django.db.models.query_utils import DeferredAttribute
 from rest_framework import fields as drf_fields
 from rest_framework import relations
 
-from django_clerk.compiled import CompiledQuery, compiled_queries
+from django_clerk.mapping.compiled import CompiledQuery, compiled_queries
 
 Row = dict[str, Any]
 PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
@@ -272,13 +272,14 @@ def fetch_many(
     return found
 
 
-#: Stand for the lowest and the highest key of a page while a relation's read is compiled.
-RANGE_MARKS = (-(2**52) - 11, -(2**52) - 7)
+#: Stand for the lowest and the highest key of a page while a relation's read is compiled
+#: (within the range of every integer key type, which Django checks).
+RANGE_MARKS = (-32011, -32007)
 
 
 def compiled_range(model: type[Model], many: ManyRead, using: str) -> CompiledQuery | None:
     """The read of ``many``'s rows for a range of keys, compiled once (see
-    :mod:`django_clerk.compiled`); ``None`` when it is built on each page: the related
+    :mod:`django_clerk.mapping.compiled`); ``None`` when it is built on each page: the related
     model's default manager has a ``get_queryset()`` of its own (it may filter by time, a
     tenant...), or its query holds values of its own."""
     key = ("django_clerk.mapping.reads", model, many, using)
@@ -293,8 +294,11 @@ def compiled_range(model: type[Model], many: ManyRead, using: str) -> CompiledQu
         queryset = (
             manager.db_manager(using).all().filter(**{f"{join}__gte": low, f"{join}__lte": high})
         )
-        query = CompiledQuery(queryset.values_list(join, *many.columns), RANGE_MARKS)
-        if query.own_values:
+        try:
+            query = CompiledQuery(queryset.values_list(join, *many.columns), RANGE_MARKS)
+        except (ValueError, EmptyResultSet, FullResultSet):  # a mark outside the key's type
+            query = None
+        if query is not None and query.own_values:
             query = None
     queries[key] = query
     return query

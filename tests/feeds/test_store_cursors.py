@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from django_clerk.compiled import CompiledQuery, forget_compiled_queries
 from django_clerk.feeds.crawls import move_cursor
 from django_clerk.feeds.store_cursors import UNREAD, cursor_of, stores_with_cursor
+from django_clerk.mapping.compiled import CompiledQuery, forget_compiled_queries
 from django_clerk.models import FeedCursor, Store
 from django_clerk.stores import active_stores
 from tests.feeds.test_crawls import page_of

@@ -11,9 +11,8 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from shop.models import Category, Product, ProductVariant
 
-from django_clerk import compiled
-from django_clerk.compiled import forget_compiled_queries
-from django_clerk.mapping import reads
+from django_clerk.mapping import compiled, reads
+from django_clerk.mapping.compiled import forget_compiled_queries
 from django_clerk.mapping.reads import ManyRead, compiled_range, fetch_many
 
 pytestmark = pytest.mark.django_db
