@@ -14,7 +14,7 @@ string or body alike) only by stores whose key-based authentication toggle
 Each class returns ``None`` when its credentials are absent (the next one is tried; with
 none, the view answers 401) and raises :class:`~django_clerk.feeds.errors.BadCredentials`
 (403) when they are wrong. On success ``request.auth`` is the store the feed is rendered for.
-The stores are read from the database on every request (:func:`active_stores`), so a key
+The stores are read from the database on every request (:func:`request_stores`), so a key
 that was rotated, removed or deactivated fails at once in every process. Keys are compared
 in constant time; an empty public key never selects a store.
 """
@@ -63,6 +63,16 @@ def body_of(request: Any) -> Mapping[str, Any]:
     return data if isinstance(data, Mapping) else {}
 
 
+def request_stores(request: Any) -> list[Store]:
+    """The active stores, read from the database now: by the view's ``read_stores()`` when
+    it has one (a feed page reads its crawl's cursor in the same query), else
+    :func:`~django_clerk.stores.active_stores`."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    read = getattr(view, "read_stores", None)
+    stores: list[Store] = read() if callable(read) else active_stores()
+    return stores
+
+
 KEYS_OFF = (
     "Authentication with the private key is off for this store; use the bearer token, "
     "or turn on key-based authentication for the store."
@@ -76,7 +86,7 @@ def authenticated(store: Store | None, proof: bool) -> tuple[Importer, Store]:
 
 
 @sensitive_variables("private_key", "params")
-def by_private_key(params: Mapping[str, Any]) -> tuple[Importer, Store] | None:
+def by_private_key(request: Any, params: Mapping[str, Any]) -> tuple[Importer, Store] | None:
     """Generations 1 and 2: ``key`` and ``private_key`` in ``params``; ``None`` without a
     private key. Refused (403) when the store's key-based authentication is off, whatever
     the key (so the answer never tells a right key from a wrong one), or when they are
@@ -84,7 +94,7 @@ def by_private_key(params: Mapping[str, Any]) -> tuple[Importer, Store] | None:
     private_key = text(params, "private_key")
     if not private_key:
         return None
-    store = store_for_public_key(text(params, "key"), active_stores())
+    store = store_for_public_key(text(params, "key"), request_stores(request))
     if store is not None and not store.legacy_auth:
         raise BadCredentials(KEYS_OFF)
     return authenticated(store, store is not None and private_key_matches(store, private_key))
@@ -94,14 +104,14 @@ class QueryKeyAuthentication(BaseAuthentication):
     """Generation 1: ``key`` and ``private_key`` in the query string."""
 
     def authenticate(self, request: Any) -> tuple[Importer, Store] | None:
-        return by_private_key(request.query_params)
+        return by_private_key(request, request.query_params)
 
 
 class BodyKeyAuthentication(BaseAuthentication):
     """Generation 2: a POST with ``{"key": PUBLIC, "private_key": PRIVATE}`` in its body."""
 
     def authenticate(self, request: Any) -> tuple[Importer, Store] | None:
-        return by_private_key(body_of(request))
+        return by_private_key(request, body_of(request))
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -124,7 +134,7 @@ class TokenAuthentication(BaseAuthentication):
     def get_store(self, request: Any) -> Store | None:
         """The store named by ``key`` (JSON body first, then the query string)."""
         key = text(body_of(request), "key") or text(request.query_params, "key")
-        return store_for_public_key(key, active_stores())
+        return store_for_public_key(key, request_stores(request))
 
     def authenticate_header(self, request: Any) -> str:
         return WWW_AUTHENTICATE
@@ -135,7 +145,7 @@ class FeedV2Authentication(TokenAuthentication):
 
     def get_store(self, request: Any) -> Store | None:
         key = text(request.query_params, "key")
-        stores = active_stores()
+        stores = request_stores(request)
         if key:
             return store_for_public_key(key, stores)
         if len(stores) > 1:

@@ -2,14 +2,17 @@
 database, so that every server process sees the same state.
 
 A crawl is one importer reading one feed page after page. Clerk sends no crawl id, so a crawl
-is told apart by what its requests carry (:func:`crawl_scope`): the protocol, the store (and
-when it was last changed), the entity, the filters (``modified_after``, ``start_date``,
-``end_date``), the client's address, its ``User-Agent`` and the credentials it sends. Two
-importers crawling the same feed at once differ in at least one of these, so each has its
-own :class:`~django_clerk.models.FeedCursor`.
+is told apart by what its requests carry (:func:`crawl_scope`): the protocol, the entity, the
+filters (``modified_after``, ``start_date``, ``end_date``), the client's address, its
+``User-Agent`` and the credentials it sends (which name the store). Two importers crawling
+the same feed at once differ in at least one of these, so each has its own
+:class:`~django_clerk.models.FeedCursor`. A cursor belongs to its store and is used only
+while the store is unchanged since its last page (``store_updated_at``): a changed store may
+change the feed, so its crawls go on by offset from there.
 
-A page costs two queries here: the cursor is read before the page (one ``SELECT``) and moved
-past its last key after it (one ``UPDATE``, which also counts the page). The first page of a
+A page costs one query here, the cursor's move past its last key (one ``UPDATE``, which also
+counts the page): the cursor is read with the stores the request is authenticated against,
+in the same ``SELECT`` (:mod:`django_clerk.feeds.store_cursors`). The first page of a
 crawl creates its :class:`~django_clerk.models.FeedCrawl` and its cursor; the first short
 page (fewer items than the limit) finishes the crawl: its counters are written to the record.
 The cursor stays for the page after it, which Feed V2 importers ask for (they read until a
@@ -29,14 +32,15 @@ from collections.abc import Mapping
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from django_clerk.conf import clerk_settings
 from django_clerk.feeds.authentication import TOKEN_HEADER
+from django_clerk.feeds.store_cursors import Unread, cursor_of
 from django_clerk.models import FeedCrawl, FeedCursor, Store
 from django_clerk.signals import feed_crawled, send_safely
 
@@ -54,6 +58,8 @@ UPDATED_FIELDS = (
     "previous_after",
     *COUNTERS,
     "finished",
+    "store",
+    "store_updated_at",
     "updated_at",
 )
 
@@ -89,19 +95,15 @@ def crawl_scope(
     params: Mapping[str, Any],
     *,
     protocol: str,
-    store: Store,
     entity: str,
     filters: Mapping[str, Any],
 ) -> str:
     """What tells one crawl apart from any other, as 64 hex digits (an HMAC keyed with
-    ``SECRET_KEY``: no credential can be read back from it)."""
+    ``SECRET_KEY``: no credential can be read back from it). It is known before the store
+    is: the credentials name the store, and the cursor is read with it."""
     meta = request.META
-    updated_at: datetime.datetime | None = store.updated_at  # None before the first save
-    updated = updated_at.timestamp() if updated_at is not None else 0
     parts = [
         protocol,
-        str(store.pk),
-        repr(updated),
         entity,
         "&".join(f"{name}={filters[name]}" for name in sorted(filters)),
         client_address(meta),
@@ -125,11 +127,20 @@ class CrawlPage:
         incremental: bool,
         positioned: bool = True,
     ) -> None:
-        """Read the crawl's cursor (one query) unless not ``positioned`` (a whole-feed export
-        reads its own chunks by key and needs none)."""
+        """The crawl's cursor: the one read with the store (:func:`cursor_of`), else
+        read now (one query); none when not ``positioned`` (a whole-feed export reads its
+        own chunks by key). A cursor of the store before its last change is not used: the
+        page is read by offset, and its crawl's counters are written when it is replaced."""
         self.scope, self.store, self.entity, self.protocol = scope, store, entity, protocol
         self.offset, self.incremental = offset, incremental
-        self.cursor = find_cursor(scope) if positioned else None
+        cursor: FeedCursor | None = None
+        if positioned:
+            known = cursor_of(store)
+            cursor = find_cursor(scope) if isinstance(known, Unread) else known
+        self.replaced: FeedCursor | None = None  # a cursor of the store before its change
+        if cursor is not None and cursor.store_updated_at != store.updated_at:
+            self.replaced, cursor = cursor, None
+        self.cursor = cursor
         self.step = step_of(self.cursor, offset)
 
     @property
@@ -169,6 +180,8 @@ class CrawlPage:
         """Move the cursor; return the id of the crawl record this page finished, if any."""
         cursor, now, short = self.cursor, timezone.now(), items < limit
         done: int | None = None
+        if self.replaced is not None and not self.replaced.finished:
+            write_counters(self.replaced)  # the crawl it kept ends here
         if self.step is Step.START:
             forget_idle_cursors(now)
             if cursor is not None and cursor.crawl_id is not None and not cursor.finished:
@@ -204,13 +217,14 @@ class CrawlPage:
             "previous_after": self.after,
             **dict(zip(COUNTERS, counters, strict=True)),
             "finished": finished,
+            "store_updated_at": self.store.updated_at,
             "updated_at": now,
         }
         if cursor is not None and self.step is not Step.START:
-            FeedCursor.objects.filter(pk=cursor.pk).update(**values)
+            move_cursor(cursor.pk, values)
         else:
             save_cursor(
-                FeedCursor(scope=self.scope, store=self.store, entity=self.entity, **values)
+                FeedCursor(scope=self.scope, store_id=self.store.pk, entity=self.entity, **values)
             )
         return done
 
@@ -254,6 +268,24 @@ def save_cursor(cursor: FeedCursor) -> None:
         unique_fields=["scope"],
         update_fields=[*UPDATED_FIELDS],
     )
+
+
+def move_cursor(pk: int, values: dict[str, Any]) -> None:
+    """``FeedCursor.objects.filter(pk=pk).update(**values)`` for plain values, without
+    building the query: each value prepared by its field as the ORM's update prepares it."""
+    connection = connections[router.db_for_write(FeedCursor)]
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name, value in values.items():
+        field = FeedCursor._meta.get_field(name)
+        assert isinstance(field, Field) and field.column  # a column, not a relation
+        columns.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    key = FeedCursor._meta.pk
+    assert key is not None and key.column
+    sql = f"UPDATE {quote(FeedCursor._meta.db_table)} SET {', '.join(columns)} "
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}WHERE {quote(key.column)} = %s", [*params, pk])
 
 
 def find_cursor(scope: str) -> FeedCursor | None:

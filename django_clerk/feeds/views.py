@@ -31,8 +31,10 @@ from django_clerk.feeds.renderers import (
     JSONRenderer,
     StreamingRenderer,
 )
+from django_clerk.feeds.store_cursors import stores_with_cursor
 from django_clerk.mapping import Policy, Renderer, get_serializers
 from django_clerk.models import Store
+from django_clerk.stores import active_stores
 
 logger = logging.getLogger("django_clerk.feeds")
 
@@ -124,6 +126,11 @@ class FeedAPIView(APIView):
             self.__dict__["_params"] = cached
         return cached
 
+    def read_stores(self) -> list[Store]:
+        """The active stores the request is authenticated against, read from the database
+        now (see :func:`~django_clerk.feeds.authentication.request_stores`)."""
+        return active_stores()
+
     @property
     def store(self) -> Store:
         store = self.request.auth
@@ -147,6 +154,34 @@ class EntityFeedView(FeedAPIView):
         assert isinstance(paginator, KeysetPagination)
         return paginator
 
+    @property
+    def filters(self) -> dict[str, Any]:
+        """The time filters given (an empty one filters nothing, so it is not one)."""
+        return {
+            name: value
+            for name in TIME_PARAMETERS
+            if (value := self.params.get(name)) is not None and str(value).strip() != ""
+        }
+
+    @property
+    def scope(self) -> str:
+        """What tells this request's crawl apart (see :func:`crawl_scope`)."""
+        cached = self.__dict__.get("_scope")
+        if cached is None:
+            cached = self.__dict__["_scope"] = crawl_scope(
+                self.request,
+                self.params,
+                protocol=self.protocol,
+                entity=self.entity,
+                filters=self.filters,
+            )
+        return cached
+
+    def read_stores(self) -> list[Store]:
+        """The active stores, each with its cursor of this request's crawl: one query for
+        both."""
+        return stores_with_cursor(self.scope)
+
     def serve(self, request: Any) -> Response | StreamingHttpResponse:
         self.pretty = str(self.params.get("debug", "")).lower() in TRUE
         self.window: Window = self.paginator.get_window(self.params)
@@ -163,23 +198,11 @@ class EntityFeedView(FeedAPIView):
             objects = Renderer(serializer, self.store, policy=Policy.SKIP, logger=logger)
             renderers.append(objects)
             sources.append(objects.source_queryset(queryset))
-        # The time filters given (an empty one filters nothing, so it is not one): a crawl
-        # narrowed by time is not a full crawl, so it is never guarded nor a baseline.
-        filters = {
-            name: value
-            for name in TIME_PARAMETERS
-            if (value := self.params.get(name)) is not None and str(value).strip() != ""
-        }
+        # A crawl narrowed by time is not a full crawl: it is never guarded nor a baseline.
+        filters = self.filters
         started = time.perf_counter()
         self.crawl = CrawlPage(
-            crawl_scope(
-                request,
-                self.params,
-                protocol=self.protocol,
-                store=self.store,
-                entity=self.entity,
-                filters=filters,
-            ),
+            self.scope,
             self.store,
             self.entity,
             self.protocol,

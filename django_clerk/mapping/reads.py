@@ -11,20 +11,23 @@ with one query per relation per page (:func:`fetch_many`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db.models import Field as ModelField
 from django.db.models import ForeignObjectRel, ManyToManyField, Model
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.manager import BaseManager
 from django.db.models.query_utils import DeferredAttribute
 from rest_framework import fields as drf_fields
 from rest_framework import relations
+
+from django_clerk.mapping.compiled import CompiledQuery, compiled_queries
 
 Row = dict[str, Any]
 PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
@@ -220,11 +223,9 @@ def drf_reads(field: drf_fields.Field[Any, Any, Any, Any], model: type[Model]) -
     return read_column_path(field, model, attrs)
 
 
-def fetch_many(
-    model: type[Model], many: ManyRead, pks: list[Any], using: str
-) -> dict[Any, list[Any]]:
-    """``{pk: [related row...]}`` for the page's ``pks``, one query, in the relation's
-    order; a related row is a value when one column is read, else a tuple."""
+def relation_join(model: type[Model], many: ManyRead) -> tuple[type[Model], str]:
+    """The related model of ``many``, and the lookup on it of the key of the object a
+    related row belongs to."""
     relation = model._meta.get_field(many.name)
     related = relation.related_model
     if isinstance(relation, ManyToManyField):  # forward many-to-many
@@ -237,6 +238,15 @@ def fetch_many(
         raise TypeError(f"{model.__name__}.{many.name} is not a many relation")
     if not isinstance(related, type):
         raise TypeError(f"{model.__name__}.{many.name} has no related model")
+    return related, join
+
+
+def fetch_many(
+    model: type[Model], many: ManyRead, pks: list[Any], using: str
+) -> dict[Any, list[Any]]:
+    """``{pk: [related row...]}`` for the page's ``pks``, one query, in the relation's
+    order; a related row is a value when one column is read, else a tuple."""
+    related, join = relation_join(model, many)
     found: dict[Any, list[Any]] = defaultdict(list)
     if not pks:
         return found
@@ -245,12 +255,50 @@ def fetch_many(
     # A dense run of ids is cheaper to the database as a range than as 1000 parameters;
     # rows of ids outside the page are never looked up.
     dense = isinstance(low, int) and isinstance(high, int) and high - low < 2 * len(pks)
-    lookup = {f"{join}__gte": low, f"{join}__lte": high} if dense else {f"{join}__in": pks}
-    queryset = related._default_manager.db_manager(using).all().filter(**lookup)
+    compiled = compiled_range(model, many, using) if dense else None
+    rows: Iterable[Sequence[Any]]
+    if compiled is not None:
+        rows = compiled.rows([low, high])
+    else:
+        lookup = {f"{join}__gte": low, f"{join}__lte": high} if dense else {f"{join}__in": pks}
+        queryset = related._default_manager.db_manager(using).all().filter(**lookup)
+        rows = queryset.values_list(join, *many.columns)
     if len(many.columns) == 1:
-        for key, value in queryset.values_list(join, *many.columns):
+        for key, value in rows:
             found[key].append(value)
     else:
-        for related_row in queryset.values_list(join, *many.columns):
-            found[related_row[0]].append(related_row[1:])
+        for related_row in rows:
+            found[related_row[0]].append(tuple(related_row[1:]))
     return found
+
+
+#: Stand for the lowest and the highest key of a page while a relation's read is compiled
+#: (within the range of every integer key type, which Django checks).
+RANGE_MARKS = (-32011, -32007)
+
+
+def compiled_range(model: type[Model], many: ManyRead, using: str) -> CompiledQuery | None:
+    """The read of ``many``'s rows for a range of keys, compiled once (see
+    :mod:`django_clerk.mapping.compiled`); ``None`` when it is built on each page: the related
+    model's default manager has a ``get_queryset()`` of its own (it may filter by time, a
+    tenant...), or its query holds values of its own."""
+    key = ("django_clerk.mapping.reads", model, many, using)
+    queries = compiled_queries()
+    if key in queries:
+        return queries[key]
+    related, join = relation_join(model, many)
+    manager = related._default_manager
+    query: CompiledQuery | None = None
+    if type(manager).get_queryset is BaseManager.get_queryset:
+        low, high = RANGE_MARKS
+        queryset = (
+            manager.db_manager(using).all().filter(**{f"{join}__gte": low, f"{join}__lte": high})
+        )
+        try:
+            query = CompiledQuery(queryset.values_list(join, *many.columns), RANGE_MARKS)
+        except (ValueError, EmptyResultSet, FullResultSet):  # a mark outside the key's type
+            query = None
+        if query is not None and query.own_values:
+            query = None
+    queries[key] = query
+    return query

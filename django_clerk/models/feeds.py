@@ -73,9 +73,10 @@ class FeedCursor(models.Model):
     """Where one running crawl stands: the last primary key of the pages it was served.
 
     ``scope`` tells the crawl apart from any other (see
-    :func:`~django_clerk.feeds.crawls.crawl_scope`). The page at ``offset`` is read as the
-    rows after ``after``; the page last served (``previous_offset``, read after
-    ``previous_after``) can be asked again.
+    :func:`~django_clerk.feeds.crawls.crawl_scope`); a cursor is only used while its store
+    is as ``store_updated_at`` saw it (a changed store goes on by offset). The page at
+    ``offset`` is read as the rows after ``after``; the page last served
+    (``previous_offset``, read after ``previous_after``) can be asked again.
     Keys are kept as text and read back with the model's primary-key field; ``None`` means
     "by offset". For an entity with several sources the text also names the source
     (``"<source index>:<key>"``). The row is deleted when an empty page ends the crawl, a
@@ -105,6 +106,12 @@ class FeedCursor(models.Model):
     duration = models.FloatField(_("duration (s)"), default=0.0)
     finished = models.BooleanField(
         _("finished"), default=False, help_text=_("A short page was served: the crawl is over.")
+    )
+    store_updated_at = models.DateTimeField(
+        _("store changed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the store was last changed, as the cursor's last page saw it."),
     )
     updated_at = models.DateTimeField(_("last page at"), db_index=True)
 

@@ -106,12 +106,13 @@ def test_a_restarted_crawl_is_a_new_record(client, en):
 
 
 @pytest.mark.parametrize("limit", [5, 15])
-def test_cursor_queries_per_page_are_two_whatever_the_limit(client, en, limit):
+def test_the_cursor_is_read_with_the_stores_and_moved_whatever_the_limit(client, en, limit):
     page_of(client, "product", 1, limit)
     with CaptureQueriesContext(connection) as captured:
         page_of(client, "product", 2, limit)
     ours = [q["sql"] for q in captured.captured_queries if "django_clerk_feed" in q["sql"]]
-    assert len(ours) == 2
+    stores = [q["sql"] for q in captured.captured_queries if "django_clerk_store" in q["sql"]]
+    assert len(ours) == 2 and stores == ours[:1]  # one SELECT reads the stores and the cursor
     assert ours[0].startswith("SELECT") and ours[1].startswith("UPDATE")
 
 

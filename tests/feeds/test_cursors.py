@@ -126,7 +126,6 @@ def test_scope_tells_crawls_apart(en, change):
             request,
             params,
             protocol=values.get("protocol", "legacy"),
-            store=en,
             entity=values.get("entity", "products"),
             filters=filters,
         )
@@ -136,14 +135,20 @@ def test_scope_tells_crawls_apart(en, change):
     assert len(scope()) == 64 and "priv-en-secret" not in scope()
 
 
-def test_a_changed_store_starts_new_cursors(client, en):
+def test_a_changed_store_does_not_use_its_old_cursor(client, en):
     importer = Importer(client, "product", "10.0.0.1", limit=10)
     importer.step()
-    scope = FeedCursor.objects.get().scope
+    importer.step()
+    kept = FeedCursor.objects.get()
+    assert kept.store_updated_at == en.updated_at
     en.include_out_of_stock = True  # the feed's contents change: old positions mean nothing
     en.save()
-    importer.step()
-    assert FeedCursor.objects.exclude(scope=scope).exists()
+    # Page 3 of the changed feed is read by offset, not after the old cursor's key.
+    assert importer.step() == feed_ids(en)[20:30]
+    cursor = FeedCursor.objects.get()
+    assert cursor.store_updated_at == en.updated_at and cursor.crawl_id is None
+    record = FeedCrawl.objects.get(pk=kept.crawl_id)  # the old crawl's counters are kept
+    assert (record.pages, record.items) == (2, 20)
 
 
 # -- primary keys of other types ----------------------------------------------------------
