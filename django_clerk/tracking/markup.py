@@ -36,7 +36,8 @@ def sale_tracking(storefront: Storefront, order: Any, nonce: str) -> SafeString 
     """The confirmation page's ``log/sale``: nothing when ``"sales"`` is ``"server"`` or
     ``"off"``; the ``data-api="log/sale"`` placement for ``"browser"``; for ``"both"``
     ``Clerk("call", "log/sale", ...)`` whose success tells this app to drop the server's
-    pending copy (the placement when the app's URLs are not included)."""
+    pending copy, at the URL also named by the script's ``data-clerk-sale-confirm`` (the
+    placement when the app's URLs are not included)."""
     mode = tracking_mode("sales")
     store = storefront.store
     if mode not in (BROWSER, BOTH) or store is None:
@@ -50,7 +51,12 @@ def sale_tracking(storefront: Storefront, order: Any, nonce: str) -> SafeString 
     url += "?" + urlencode({"t": sale_token(store.pk, sale_id(order))})
     return render_to_string(
         "django_clerk/tracking/sale_call.html",
-        {"sale_json": script_json(params), "url_json": script_json(url), "nonce": nonce},
+        {
+            "sale_json": script_json(params),
+            "url": url,
+            "url_json": script_json(url),
+            "nonce": nonce,
+        },
     )
 
 

@@ -4,7 +4,9 @@
   placement of a product id that is in no feed (999999) and the order confirmation renders
   its ``log/sale`` tag twice;
 * :class:`ServerSaleMiddleware`: the server logs each sale itself as the confirmation page
-  is shown, while the page's tag logs it from the browser as well.
+  is shown, while the page's tag logs it from the browser as well;
+* ``UNCONFIRMED_DIR``: the confirmation page's ``log/sale`` call without its success
+  callback, so the server never hears that Clerk.js logged the sale and sends its own copy.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django_clerk.storefront.tracking import order_data
 from django_clerk.stores import store_for_request
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "seeded"
+UNCONFIRMED_DIR = Path(__file__).parent / "templates" / "unconfirmed"
 UNKNOWN_PRODUCT = 999999
 
 

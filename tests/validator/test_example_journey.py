@@ -8,9 +8,17 @@ from typing import Any
 import pytest
 from shop.models import Order
 
+from django_clerk.models import PendingChange
+from django_clerk.models.sync import SALE
 from django_clerk.testing import DEFAULT_CONTENT_IDS
 from django_clerk.testing.validator import Journey, load_journey, validate_tracking
-from tests.validator.seeded import TEMPLATES_DIR, UNKNOWN_PRODUCT, with_templates
+from django_clerk.tracking.modes import BOTH, tracking_mode
+from tests.validator.seeded import (
+    TEMPLATES_DIR,
+    UNCONFIRMED_DIR,
+    UNKNOWN_PRODUCT,
+    with_templates,
+)
 
 pytestmark = pytest.mark.django_db
 STEPS = ["product", "category", "search", "add to cart", "cart", "checkout"]
@@ -23,8 +31,41 @@ def test_the_example_shop_passes(client: Any, clerk_api: Any, example_shop: Any)
     assert [page.step for page in report.pages] == STEPS
     order = Order.objects.get()
     assert [page.url for page in report.pages][-1] == f"/order/{order.pk}/"
-    assert all(page.status == 200 and page.clerk_elements >= 3 for page in report.pages)
+    assert all(page.status == 200 for page in report.pages)
+    assert all(page.clerk_elements >= 3 for page in report.pages[:-1])
+    assert report.pages[-1].clerk_elements >= 2  # and the sale: a Clerk("call", ...) script
     assert "No tracking problems found." in report.text()
+
+
+def test_the_page_logged_the_sale_and_the_server_dropped_its_copy(
+    client: Any, clerk_api: Any, example_shop: Any
+) -> None:
+    """Sales from the browser and the server (the default): the page's ``log/sale`` call
+    succeeds, as a browser's Clerk.js does, and its beacon drops the server's waiting copy;
+    what the outbox holds at the end is delivered, waiting or not, and holds no sale."""
+    assert tracking_mode("sales") == BOTH
+    report = validate_tracking(None, client, fake=clerk_api)
+    report.assert_ok()
+    order = Order.objects.get()
+    assert not PendingChange.objects.filter(entity=SALE, object_id=str(order.pk)).exists()
+    assert clerk_api.logged("log/sale") == []
+
+
+def test_a_sale_call_without_its_beacon_is_logged_twice(
+    client: Any, clerk_api: Any, example_shop: Any, settings: Any
+) -> None:
+    """The page's call never tells the server: its copy, waiting, is sent as well."""
+    with_templates(settings, UNCONFIRMED_DIR)
+    report = validate_tracking(None, client, fake=clerk_api)
+    order = Order.objects.get()
+    (problem,) = report.problems
+    assert problem.code == "event-fired-twice"
+    page = f"checkout (/order/{order.pk}/)"
+    assert problem.element == (
+        f"browser (the page's tag) on {page}; server on after the journey ((the outbox delivered))"
+    )
+    assert [sale["sale"] for sale in clerk_api.logged("log/sale")] == [order.pk]
+    assert PendingChange.objects.filter(entity=SALE, object_id=str(order.pk)).exists()
 
 
 def test_seeded_bugs_are_named(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -63,3 +65,42 @@ def test_a_rendered_clerk_js_tag_is_read(db, make_store) -> None:  # type: ignor
     markup = read_markup(html)
     assert markup.loader and (markup.config() or {}).get("key") == "pk-1"
     assert markup.calls[-1].args == ["cart", "set", [3, 4]]
+
+
+def test_json_arguments_followed_by_a_callback() -> None:
+    markup = read_markup(
+        '<script>Clerk("call", "log/sale", {"sale": 7}, function () { go(); });\n'
+        'Clerk("call", "search/search", {"q": "a"}, (answer) => show(answer));\n'
+        'Clerk("call", "log/sale", data, function () {}); Clerk("cart", "set", ids);'
+        "Clerk(function () {});</script>"
+    )
+    assert [(call.args, call.callback) for call in markup.calls] == [
+        (["call", "log/sale", {"sale": 7}], True),
+        (["call", "search/search", {"q": "a"}], True),
+    ]
+    assert [call.endpoint for call in markup.calls] == ["log/sale", "search/search"]
+    assert [call.sale_confirm_url for call in markup.calls] == ["", ""]  # no beacon named
+
+
+def test_a_rendered_sale_call_names_its_beacon(db, make_store, settings) -> None:  # type: ignore[no-untyped-def]
+    """``{% clerk_sales_tracking %}`` with sales from both sides: the call, its callback and
+    the URL the callback beacons, read from the script's ``data-clerk-sale-confirm``."""
+    from shop.models import Order
+
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "both"}}
+    make_store(code="default", public_key="pk-1")
+    order = Order.objects.create(email="a@example.com", status="paid")
+    html = Template("{% load clerk %}{% clerk_sales_tracking order %}").render(
+        Context({"request": RequestFactory().get("/"), "order": order})
+    )
+    (call,) = read_markup(html).calls
+    assert call.endpoint == "log/sale" and call.callback
+    assert call.args[2]["sale"] == order.pk
+    (beaconed,) = re.findall(r'var url = "([^"]+)"', html)
+    assert call.sale_confirm_url == beaconed and beaconed.startswith("/clerk/tracking/sale/?t=")
+    settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "browser"}}
+    html = Template("{% load clerk %}{% clerk_sales_tracking order %}").render(
+        Context({"request": RequestFactory().get("/"), "order": order})
+    )
+    markup = read_markup(html)
+    assert markup.calls == [] and markup.elements[0].api == "log/sale"

@@ -211,3 +211,44 @@ def test_ids_of_an_api_element(catalogue: dict[str, Any]) -> None:
         "product id 555555 is not in the store's product feed",
     )
     assert 'data-api="recommendations/complementary"' in problem.element
+
+
+def sale_call(data: Any, callback: str = ", function () { beacon(); }") -> str:
+    return f'<script>Clerk("call", "log/sale", {json.dumps(data)}{callback});</script>'
+
+
+def test_a_sale_call_is_checked_as_the_sale_element(catalogue: dict[str, Any]) -> None:
+    """``Clerk("call", "log/sale", {...}, callback)``, as the tag writes it for sales from
+    the browser and the server: the same rules as ``data-api="log/sale"``."""
+    mug, order = catalogue["mug"], catalogue["order"]
+    line = {"id": mug.pk, "quantity": 1, "price": 5.0}
+    assert check(sale_call({"sale": order.pk, "products": [line]})).problems == []
+    report = check(
+        sale_call({"products": [{"id": 777777, "quantity": 1}]})
+        + sale_call({"sale": str(order.pk)}, callback="")
+        + sale_call({"sale": order.pk + 1000, "products": []}, callback=", () => 1")
+    )
+    assert [(p.code, p.message) for p in report.problems] == [
+        ("attribute-missing", "the log/sale has no sale"),
+        ("attribute-missing", "a sale's product lacks price: {'id': 777777, 'quantity': 1}"),
+        ("attribute-missing", "the log/sale has no products"),
+        ("sale-without-products", "the sale lists no products"),
+        ("product-id-unknown", "product id 777777 is not in the store's product feed"),
+        ("id-type-mismatch", f"order id '{order.pk}' is not the feed's {order.pk}"),
+        ("sale-id-unknown", f"order id {order.pk + 1000} is not in the store's order feed"),
+    ]
+    assert report.problems[0].element.startswith('Clerk("call", "log/sale", {"products": ')
+    assert report.problems[0].element.endswith(", function) (line 1)")
+
+
+def test_two_sale_calls_or_a_call_and_an_element_are_fired_twice(
+    catalogue: dict[str, Any],
+) -> None:
+    mug, order = catalogue["mug"], catalogue["order"]
+    line = {"id": mug.pk, "quantity": 1, "price": 5.0}
+    call = sale_call({"sale": order.pk, "products": [line]})
+    element = sale(sale=order.pk, products=json.dumps([line]))
+    for page in (call * 2, call + element):
+        (problem,) = check(page).problems
+        assert problem.code == "event-fired-twice"
+        assert problem.message == f"the sale {order.pk} is logged 2 times"

@@ -2,8 +2,9 @@
 scripts, read as Clerk.js reads them.
 
 The calls are found as the template tags write them (``Clerk("cart", "set", [42]);``, every
-argument JSON); a call a script computes at run time (``Clerk('cart', 'set', ids)``) is not
-readable here and is seen only when the journey runs in a browser.
+argument JSON, the last one possibly a callback: ``Clerk("call", "log/sale", {...},
+function () {...})``); a call a script computes at run time (``Clerk('cart', 'set', ids)``) is
+not readable here and is seen only when the journey runs in a browser.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 CALL_RE = re.compile(r"(?<![\w$.])Clerk\s*\(")
+CALLBACK_RE = re.compile(r"function\b|(?:\([\w$\s,]*\)|[\w$]+)\s*=>")
 LOADER_MARK = "__clerk_q"
+SALE_CONFIRM_ATTRIBUTE = "data-clerk-sale-confirm"
+"""On the ``<script>`` of a ``log/sale`` call: the URL its success callback beacons, so the
+server drops its own copy of the sale."""
 _decoder = json.JSONDecoder()
 
 
@@ -65,15 +70,29 @@ class ClerkCall:
 
     args: list[Any]
     line: int
+    callback: bool = False
+    """Whether a function follows the JSON arguments (run by Clerk.js when the call
+    succeeded)."""
+    sale_confirm_url: str = ""
+    """For a ``log/sale`` call with a callback: the URL the callback beacons."""
 
     @property
     def command(self) -> str:
         return str(self.args[0]) if self.args else ""
 
+    @property
+    def endpoint(self) -> str:
+        """The API endpoint of a ``Clerk("call", endpoint, ...)``; "" for other calls."""
+        if self.command == "call" and len(self.args) > 1 and isinstance(self.args[1], str):
+            return self.args[1]
+        return ""
+
     def describe(self) -> str:
         text = json.dumps(self.args)[1:-1]
         if len(text) > 80:
             text = text[:77] + "..."
+        if self.callback:
+            text += ", function"
         return f"Clerk({text}) (line {self.line})"
 
 
@@ -98,6 +117,7 @@ class _Parser(HTMLParser):
         self.markup = Markup()
         self._script: list[str] | None = None
         self._script_line = 0
+        self._sale_confirm_url = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -105,6 +125,7 @@ class _Parser(HTMLParser):
             self.markup.elements.append(ClerkElement(tag, values, self.getpos()[0]))
         if tag == "script":
             self._script, self._script_line = [], self.getpos()[0]
+            self._sale_confirm_url = values.get(SALE_CONFIRM_ATTRIBUTE, "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -124,30 +145,35 @@ class _Parser(HTMLParser):
         if LOADER_MARK in text:
             self.markup.loader = True
         for match in CALL_RE.finditer(text):
-            args = _arguments(text, match.end())
-            if args is not None:
-                line = first_line + text.count("\n", 0, match.start())
-                self.markup.calls.append(ClerkCall(args, line))
+            found = _arguments(text, match.end())
+            if found is None:
+                continue
+            args, callback = found
+            call = ClerkCall(args, first_line + text.count("\n", 0, match.start()), callback)
+            if callback and call.endpoint == "log/sale":
+                call.sale_confirm_url = self._sale_confirm_url
+            self.markup.calls.append(call)
 
 
-def _arguments(text: str, position: int) -> list[Any] | None:
-    """The JSON arguments of a call whose ``(`` ends at ``position``; ``None`` when one of
-    them is not JSON (a variable, a function)."""
+def _arguments(text: str, position: int) -> tuple[list[Any], bool] | None:
+    """The JSON arguments of a call whose ``(`` ends at ``position``, and whether a callback
+    (a function) follows them; ``None`` when an argument is neither JSON nor that last
+    callback (a variable)."""
     args: list[Any] = []
     while True:
         while position < len(text) and text[position].isspace():
             position += 1
         if text.startswith(")", position) and not args:
-            return args
+            return args, False
         try:
             value, position = _decoder.raw_decode(text, position)
         except ValueError:
-            return None
+            return (args, True) if args and CALLBACK_RE.match(text, position) else None
         args.append(value)
         while position < len(text) and text[position].isspace():
             position += 1
         if text.startswith(")", position):
-            return args
+            return args, False
         if not text.startswith(",", position):
             return None
         position += 1

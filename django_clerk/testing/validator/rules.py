@@ -147,21 +147,52 @@ class Rules:
             return
 
     def _check_sale(self, visit: PageVisit, element: ClerkElement, uses: list[IdUse]) -> None:
-        where = element.describe()
-        sale = element.data("sale")
-        if sale is None or sale.strip() == "":
-            self.problem("attribute-missing", visit, where, "the log/sale has no data-sale")
+        """The ``data-api="log/sale"`` element Clerk.js logs the sale of."""
+        sale, products = element.data("sale"), element.data("products")
+        self._check_page_sale(
+            visit,
+            element.describe(),
+            None if sale is None or sale.strip() == "" else attribute_value(sale),
+            None if products is None else attribute_value(products),
+            uses,
+            named=("data-sale", "data-products"),
+        )
+
+    def _check_sale_call(self, visit: PageVisit, call: ClerkCall, uses: list[IdUse]) -> None:
+        """``Clerk("call", "log/sale", {sale, products, ...})``, as ``{% clerk_sales_tracking
+        %}`` writes it for ``"sales": "both"``: the same sale as the element."""
+        data = call.args[2] if len(call.args) > 2 and isinstance(call.args[2], dict) else {}
+        sale = data.get("sale")
+        self._check_page_sale(
+            visit,
+            call.describe(),
+            None if sale in (None, "") else sale,
+            data.get("products"),
+            uses,
+            named=("sale", "products"),
+        )
+
+    def _check_page_sale(
+        self,
+        visit: PageVisit,
+        where: str,
+        sale: Any,
+        products: Any,
+        uses: list[IdUse],
+        *,
+        named: tuple[str, str],
+    ) -> None:
+        """A sale the page has Clerk.js log; ``named``: what its id and products are called."""
+        if sale is None:
+            self.problem("attribute-missing", visit, where, f"the log/sale has no {named[0]}")
         else:
-            uses.append(("orders", attribute_value(sale), where))
+            uses.append(("orders", sale, where))
             if not self.browser:  # in a browser, the call Clerk.js makes is counted instead
-                self.sales.append(
-                    (str(attribute_value(sale)), visit.label, "browser (the page's tag)")
-                )
-        raw = element.data("products")
-        if raw is None:
-            self.problem("attribute-missing", visit, where, "the log/sale has no data-products")
+                self.sales.append((str(sale), visit.label, "browser (the page's tag)"))
+        if products is None:
+            self.problem("attribute-missing", visit, where, f"the log/sale has no {named[1]}")
             return
-        self._sale_lines(visit, where, attribute_value(raw), uses)
+        self._sale_lines(visit, where, products, uses)
 
     def _sale_lines(self, visit: PageVisit, where: str, lines: Any, uses: list[IdUse]) -> None:
         if not isinstance(lines, list):
@@ -237,6 +268,8 @@ class Rules:
                         f"{conflicting[0].line} of the same page",
                     )
                 carts.append(call)
+            elif call.endpoint == "log/sale":
+                self._check_sale_call(visit, call, uses)
 
     def check_delivered(self, visit: PageVisit) -> None:
         """The calls of ``visit``, which has no page (what was delivered after the journey),

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import router, transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from django_clerk.testing.fake_api import FakeClerkAPI
 from django_clerk.testing.validator.journeys import JourneySource, load_journey
@@ -97,14 +98,20 @@ def _pointed_at(api: FakeClerkAPI) -> Iterator[None]:
 
 def _deliver_pending(api: FakeClerkAPI) -> PageVisit:
     """What the shop's outbox holds after the journey, delivered to the fake now, so events
-    the server sends after the commit (a sale it logs itself) are seen too. The delivery is
-    rolled back: every change stays pending for the shop's own delivery to Clerk."""
+    the server sends after the commit (a sale it logs itself) are seen too. Events waiting
+    (a sale the server holds back for the page's Clerk.js to log) are delivered as if their
+    wait was over. The delivery is rolled back: every change stays pending for the shop's own
+    delivery to Clerk."""
     from django_clerk.models import PendingChange
     from django_clerk.sync.delivery import deliver_due
 
     start = len(api.requests)
     using = router.db_for_write(PendingChange)
     with transaction.atomic(using=using):
+        now = timezone.now()
+        PendingChange.objects.using(using).filter(
+            state=PendingChange.State.PENDING, due_at__gt=now
+        ).update(due_at=now)
         deliver_due(max_transient_failures=1, using=using, yield_gil=False)
         transaction.set_rollback(True, using=using)
     return PageVisit(AFTER_JOURNEY, "(the outbox delivered)", 200, calls=api.requests[start:])

@@ -1,4 +1,10 @@
-"""Walking a journey with Django's test client: the pages' HTML, read as Clerk.js would."""
+"""Walking a journey with Django's test client: the pages' HTML, read as Clerk.js would.
+
+The client stands in for a browser whose Clerk.js succeeds: a ``log/sale`` call with a
+success callback has that callback's beacon sent (see
+:attr:`~django_clerk.testing.validator.markup.ClerkCall.sale_confirm_url`), so the server
+drops its own copy of the sale as it does when Clerk.js logged it.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,11 @@ class ClientWalker:
             response = self.client.post(step.path, dict(step.data), follow=True)
         else:
             response = self.client.get(step.path, follow=True)
-        return visit_of(step.name, response)
+        visit = visit_of(step.name, response)
+        for call in visit.markup.calls:
+            if call.sale_confirm_url:  # navigator.sendBeacon(url): a POST without a body
+                self.client.post(call.sale_confirm_url, content_type="text/plain")
+        return visit
 
     def close(self) -> None:
         pass
