@@ -10,8 +10,9 @@ it with its scope and builds the stores and the cursor from its rows as the ORM 
 from __future__ import annotations
 
 import logging
+import time
 
-from django.db import DatabaseError, router
+from django.db import DatabaseError, connections, router
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from django_clerk.mapping.compiled import CompiledQuery, compiled_queries
@@ -25,6 +26,38 @@ CURSOR_RELATION = "clerk_cursor"
 CURSOR_PREFIX = CURSOR_RELATION + "_"
 #: Stands for the scope while the query is compiled.
 SCOPE_MARK = "\x00clerk crawl scope\x00"
+#: While the cursors' table lacks a column this query reads, how long the stores are read without cursors before it is
+#: looked for again, in seconds.
+RECHECK_AFTER = 60.0
+_migrated: dict[str, bool | float] = {}  # database alias: True, or when it was not yet
+
+
+def cursors_migrated(using: str) -> bool:
+    """Whether the cursors' table of database ``using`` has every column read with the stores
+    (it lacks one until ``migrate`` ran): asked once per process (again every ``RECHECK_AFTER`` seconds while they are not),
+    so that a query that would fail never runs, and never aborts the request's transaction."""
+    known = _migrated.get(using)
+    if known is True:
+        return True
+    if isinstance(known, float) and time.monotonic() - known < RECHECK_AFTER:
+        return False
+    table = FeedCursor._meta.db_table
+    try:
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            described = connection.introspection.get_table_description(cursor, table)
+        done = {column.name for column in described} >= {
+            field.column for field in FeedCursor._meta.concrete_fields
+        }
+    except DatabaseError:
+        done = False
+    _migrated[using] = True if done else time.monotonic()
+    if not done:
+        logger.warning(
+            "The feed cursors are not migrated (manage.py migrate django_clerk): crawls are "
+            "served by OFFSET until they are"
+        )
+    return done
 
 
 def stores_with_cursor_queryset(scope: str) -> QuerySet[Store, Store]:
@@ -40,18 +73,16 @@ def stores_with_cursor(scope: str) -> list[Store]:
     :func:`~django_clerk.stores.active_stores`), each with its cursor of ``scope`` when it
     has one: one query, compiled once (see :func:`cursor_of`)."""
     using = router.db_for_read(Store)
+    if not cursors_migrated(using):  # serve with OFFSET
+        return list(Store.objects.using(using).active())
     compiled = compiled_queries()
     key = ("django_clerk.feeds.store_cursors", using)
-    try:
-        query = compiled.get(key)
-        if query is None:
-            queryset = stores_with_cursor_queryset(SCOPE_MARK).using(using)
-            query = compiled[key] = CompiledQuery(queryset, [SCOPE_MARK])
-        stores: list[Store] = query.instances(Store, [scope])
-        return stores
-    except DatabaseError:  # e.g. the cursors are not migrated yet: serve with OFFSET
-        logger.warning("Could not read a feed cursor", exc_info=True)
-        return list(Store.objects.active())
+    query = compiled.get(key)
+    if query is None:
+        queryset = stores_with_cursor_queryset(SCOPE_MARK).using(using)
+        query = compiled[key] = CompiledQuery(queryset, [SCOPE_MARK])
+    stores: list[Store] = query.instances(Store, [scope])
+    return stores
 
 
 class Unread:

@@ -102,3 +102,30 @@ def test_the_cursor_move_writes_what_the_orm_writes(client, en):
     FeedCursor.objects.filter(pk=cursor.pk).update(**values)
     assert ours == fields_of(FeedCursor.objects.get(pk=cursor.pk))
     assert {name: ours[name] for name in values} == values
+
+
+
+def test_before_the_cursors_are_migrated_the_stores_are_read_alone(en, da, monkeypatch, caplog):
+    """Before migration 0012 the stores-with-cursor query would fail (and abort the request's
+    transaction on PostgreSQL, as under ATOMIC_REQUESTS): it is never run; the stores are read
+    alone (crawls go on by OFFSET), and the migrations are looked for again only now and then."""
+    from django_clerk.feeds import store_cursors
+
+    monkeypatch.setattr(store_cursors, "_migrated", {})
+    describe = connection.introspection.get_table_description
+
+    def before_0012(cursor, table):  # the cursors' table as it was before migration 0012
+        return [c for c in describe(cursor, table) if c.name != "store_updated_at"]
+
+    monkeypatch.setattr(connection.introspection, "get_table_description", before_0012)
+    with CaptureQueriesContext(connection) as captured:
+        first = stores_with_cursor("x")
+        second = stores_with_cursor("x")
+    assert [s.pk for s in first] == [s.pk for s in second] == [en.pk, da.pk]
+    assert all(cursor_of(store) is UNREAD for store in first)
+    assert not any("clerk_cursor" in q["sql"] for q in captured.captured_queries)
+    assert "not migrated" in caplog.text
+    monkeypatch.setattr(connection.introspection, "get_table_description", describe)
+    monkeypatch.setattr(store_cursors, "RECHECK_AFTER", 0.0)
+    (store,) = [s for s in stores_with_cursor("x") if s.pk == en.pk]
+    assert cursor_of(store) is None  # read with the stores again: no cursor of that scope
