@@ -26,16 +26,17 @@ CURSOR_RELATION = "clerk_cursor"
 CURSOR_PREFIX = CURSOR_RELATION + "_"
 #: Stands for the scope while the query is compiled.
 SCOPE_MARK = "\x00clerk crawl scope\x00"
-#: While the cursors' table lacks a column this query reads, how long the stores are read without cursors before it is
-#: looked for again, in seconds.
+#: While the cursors' table lacks a column this query reads, how long the stores are read
+#: without cursors before the table is looked at again, in seconds.
 RECHECK_AFTER = 60.0
 _migrated: dict[str, bool | float] = {}  # database alias: True, or when it was not yet
 
 
 def cursors_migrated(using: str) -> bool:
-    """Whether the cursors' table of database ``using`` has every column read with the stores
-    (it lacks one until ``migrate`` ran): asked once per process (again every ``RECHECK_AFTER`` seconds while they are not),
-    so that a query that would fail never runs, and never aborts the request's transaction."""
+    """Whether the cursors' table of database ``using`` has every column read with the
+    stores (it lacks one until ``migrate`` ran): asked once per process (again every
+    ``RECHECK_AFTER`` seconds while it lacks one), so that a query that would fail never
+    runs, and never aborts the request's transaction."""
     known = _migrated.get(using)
     if known is True:
         return True
