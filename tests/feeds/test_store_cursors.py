@@ -104,7 +104,6 @@ def test_the_cursor_move_writes_what_the_orm_writes(client, en):
     assert {name: ours[name] for name in values} == values
 
 
-
 def test_before_the_cursors_are_migrated_the_stores_are_read_alone(en, da, monkeypatch, caplog):
     """Before migration 0012 the stores-with-cursor query would fail (and abort the request's
     transaction on PostgreSQL, as under ATOMIC_REQUESTS): it is never run; the stores are read
