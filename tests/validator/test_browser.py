@@ -47,10 +47,13 @@ def test_seeded_bugs_are_named(
 
 def test_the_command_in_a_browser(tmp_path: Path) -> None:
     """``--browser``: the command serves the shop and drives Chromium itself; the order the
-    journey places is kept (a browser's requests commit)."""
+    journey places is kept (a browser's requests commit), but nothing it queued for Clerk."""
     manage_py = example_shop_process(tmp_path)
+    count = "from django_clerk.models import PendingChange as P; print(P.objects.count())"
+    pending_before = manage_py("shell", "-c", count).stdout.strip()
     chromium = os.environ.get("CLERK_CHROMIUM") or "/usr/bin/chromium"
     passed = manage_py("clerk_validate_tracking", "--browser", "--chromium", chromium)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Tracking validation (browser), 6 pages:" in passed.stdout
     assert "  checkout: /order/3/ (200)" in passed.stdout  # after the 2 seeded orders
+    assert manage_py("shell", "-c", count).stdout.strip() == pending_before

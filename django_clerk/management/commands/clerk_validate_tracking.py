@@ -4,13 +4,16 @@ Clerk tracking; exits with status 1 when anything is wrong."""
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Max
 from django.test import Client, override_settings
 
+from django_clerk.models import PendingChange
 from django_clerk.testing.validator import JourneyError, Report, validate_tracking
 from django_clerk.testing.validator.serving import BrowserUnavailable, chromium, served_shop
 
@@ -31,7 +34,8 @@ class Command(BaseCommand):
             "--browser",
             action="store_true",
             help="walk in headless Chromium (the shop served on 127.0.0.1; what the journey "
-            "writes, such as its order, is kept) instead of the test client (all rolled back)",
+            "writes, such as its order, is kept, but nothing it queued for Clerk) instead of "
+            "the test client (all rolled back)",
         )
         parser.add_argument("--chromium", help="the Chromium executable (browser mode)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -55,11 +59,21 @@ class Command(BaseCommand):
 
     def _with_test_client(self, journey: str | None) -> Report:
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ALLOWED_HOSTS=hosts), transaction.atomic():
+        with override_settings(ALLOWED_HOSTS=hosts), ExitStack() as stack:
+            for alias in connections:  # whichever database the journey writes to
+                stack.enter_context(transaction.atomic(using=alias))
             report = validate_tracking(journey, Client(raise_request_exception=False))
-            transaction.set_rollback(True)
+            for alias in connections:
+                transaction.set_rollback(True, using=alias)
         return report
 
     def _in_browser(self, journey: str | None, executable: str | None) -> Report:
-        with served_shop() as base_url, chromium(executable) as browser:
-            return validate_tracking(journey, browser, base_url=base_url)
+        # A browser's requests commit: what the journey queued for Clerk (its order, its
+        # events) is removed afterwards, so the shop's own delivery never sends it.
+        using = router.db_for_write(PendingChange)
+        before = PendingChange.objects.using(using).aggregate(last=Max("pk"))["last"] or 0
+        try:
+            with served_shop() as base_url, chromium(executable) as browser:
+                return validate_tracking(journey, browser, base_url=base_url)
+        finally:
+            PendingChange.objects.using(using).filter(pk__gt=before).delete()
