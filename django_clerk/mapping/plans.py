@@ -3,8 +3,7 @@ declare, and the ``values()`` reads of the row source.
 
 - **rows**: every field declares its reads (:meth:`ClerkField.reads`, or DRF's own fields on
   a column, a foreign key's id or a many relation's ids): the page is one ``values()`` query
-  plus one query per many relation (on PostgreSQL the relations are read inside the page's
-  query: :mod:`django_clerk.mapping.folded`);
+  plus one query per many relation;
 - **instances**: some field needs a model instance (a ``SerializerMethodField``, a ``source``
   that is a property or method, a field class with no declared reads) or the serializer has
   its own ``to_representation``: model instances of the serializer's queryset, with the
@@ -23,11 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db.models import Model
 from rest_framework import serializers
 
 from django_clerk.mapping.fields import ClerkField
-from django_clerk.mapping.folded import FoldedMany, fold_many, folds
 from django_clerk.mapping.reads import ManyRead, ReadContext, Reads, RowReader, drf_reads
 
 if TYPE_CHECKING:
@@ -57,21 +54,6 @@ class RowPlan:
     many: list[ManyRead]
     annotations: dict[str, Any]
     readers: dict[str, RowReader]
-    model: type[Model]
-    _folded: dict[str, list[FoldedMany]] = field(default_factory=dict)
-
-    def folded(self, using: str) -> list[FoldedMany]:
-        """The relations read inside the page's query on the database ``using`` (all of
-        them on PostgreSQL, none elsewhere: see :mod:`django_clerk.mapping.folded`),
-        decided once per database."""
-        found = self._folded.get(using)
-        if found is None:
-            found = self._folded[using] = (
-                [fold_many(self.model, many, i, using) for i, many in enumerate(self.many)]
-                if folds(using)
-                else []
-            )
-        return found
 
 
 @dataclass
@@ -128,7 +110,7 @@ def build_row_plan(serializer_class: type[ClerkSerializer], language: str) -> Ro
         annotations.update(reads.annotations)
         readers[name] = reads.read
     columns += [a for a in annotations if a not in columns]
-    return RowPlan(columns, many, annotations, readers, model)
+    return RowPlan(columns, many, annotations, readers)
 
 
 def instead(field: serializers.Field[Any, Any, Any, Any]) -> str:

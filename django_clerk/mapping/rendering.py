@@ -171,11 +171,6 @@ class Renderer:
             if missing:
                 queryset = queryset.annotate(**missing)
             rows = queryset.values(*row_plan.columns, *self.hidden)
-            folded: dict[str, Any] = {}
-            for relation in row_plan.folded(queryset.db):
-                folded.update(relation.annotations(queryset.model, queryset.db))
-            if folded:  # the relations, read with the page
-                rows = rows.annotate(**folded)
             rows._iterable_class = RowsIterable
             return rows
         queryset = self.serializer_class.optimize_queryset(queryset)
@@ -251,14 +246,7 @@ class Renderer:
     # -- per page ---------------------------------------------------------------------------
     def _attach_many(self, rows: list[dict[str, Any]], keys: list[Any], using: str) -> None:
         model = self.serializer_class.Meta.model
-        row_plan = self.plan.row_plan(self.active_language)
-        folded = row_plan.folded(using)
-        if folded and folded[0].names[0] in rows[0]:  # read with the page (source_queryset)
-            for relation in folded:
-                for row in rows:
-                    relation.attach(row)
-            return
-        for many in row_plan.many:
+        for many in self.plan.row_plan(self.active_language).many:
             found = fetch_many(model, many, keys, using)
             key = many.key
             for row, pk in zip(rows, keys, strict=True):
