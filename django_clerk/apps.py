@@ -1,5 +1,7 @@
 from django.apps import AppConfig, apps
 from django.core.signals import request_started
+from django.db.models.signals import post_migrate
+from django.test.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +17,7 @@ class DjangoClerkConfig(AppConfig):
             stores,  # noqa: F401  (clears the cached stores on save)
         )
         from django_clerk.consent import checks as consent_checks  # noqa: F401
+        from django_clerk.mapping.compiled import forget_compiled_queries
         from django_clerk.sync import checks as sync_checks  # noqa: F401
         from django_clerk.sync import dispatch, signals
         from django_clerk.tracking import checks as tracking_checks  # noqa: F401
@@ -26,6 +29,9 @@ class DjangoClerkConfig(AppConfig):
             from django_clerk.privacy import connect_user_deletion
 
             connect_user_deletion()  # acts only with CLERK["FORGET_ON_USER_DELETE"]
+        # Compiled feed queries are compiled again after the schema or the databases changed.
+        post_migrate.connect(forget_compiled_queries, dispatch_uid="django_clerk.compiled")
+        setting_changed.connect(forget_compiled_queries, dispatch_uid="django_clerk.compiled")
         request_started.connect(
             dispatch.wake_on_first_request, dispatch_uid="django_clerk.sync.wake_on_first_request"
         )

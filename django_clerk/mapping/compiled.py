@@ -4,11 +4,14 @@ Building and compiling a queryset costs more than running a small query on a pag
 A query whose SQL depends on nothing but a few values (a crawl's scope, the range of a
 page's keys) is compiled once, with marks standing for those values, and each run passes
 the new values and converts the rows as the ORM does (the compiler's converters). A
-compiled query belongs to its database connection, and so to its thread.
+compiled query belongs to its database connection, and so to its thread. Every thread
+compiles again after ``migrate`` ran in its process or the ``DATABASES`` setting changed
+(:func:`forget_compiled_queries`).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -75,14 +78,24 @@ class CompiledQuery:
 
 
 _compiled = threading.local()
+_generations = itertools.count(1)
+_generation = 0  # bumped by forget_compiled_queries(): every thread's queries are stale
 
 
 def compiled_queries() -> dict[Hashable, CompiledQuery | None]:
     """This thread's compiled queries (``None``: a query that is not compiled once)."""
-    found: dict[Hashable, CompiledQuery | None] = _compiled.__dict__.setdefault("queries", {})
+    state = _compiled.__dict__
+    if state.get("generation") != _generation:
+        state["queries"] = {}
+        state["generation"] = _generation
+    found: dict[Hashable, CompiledQuery | None] = state["queries"]
     return found
 
 
-def forget_compiled_queries() -> None:
-    """Compile again on next use (e.g. after the schema changed)."""
-    compiled_queries().clear()
+def forget_compiled_queries(**kwargs: Any) -> None:
+    """Compile again on next use, in every thread (connected to ``post_migrate``, and to
+    ``setting_changed`` for ``DATABASES``; a receiver, hence ``kwargs``)."""
+    if kwargs.get("setting") not in (None, "DATABASES"):
+        return
+    global _generation
+    _generation = next(_generations)

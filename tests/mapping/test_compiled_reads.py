@@ -117,3 +117,36 @@ def test_compiled_queries_are_per_thread(products):
     thread.start()
     thread.join()
     assert mine and seen == [{}]
+
+
+@pytest.mark.django_db
+def test_migrate_and_a_change_of_databases_make_every_thread_compile_again():
+    import threading
+
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+    from django.test.signals import setting_changed
+
+    from django_clerk.mapping.compiled import compiled_queries
+
+    def from_another_thread(send):
+        thread = threading.Thread(target=send)
+        thread.start()
+        thread.join()
+
+    compiled_queries()["kept"] = None
+    setting_changed.send(sender=None, setting="DEBUG", value=True, enter=True)
+    assert "kept" in compiled_queries()  # another setting: nothing to compile again
+    with pytest.warns(UserWarning, match="DATABASES"):  # Django's own warning about it
+        setting_changed.send(sender=None, setting="DATABASES", value={}, enter=True)
+    assert "kept" not in compiled_queries()
+    compiled_queries()["kept"] = None
+    from_another_thread(forget_compiled_queries)  # forgotten in every thread
+    assert "kept" not in compiled_queries()
+    compiled_queries()["kept"] = None
+    config = apps.get_app_config("django_clerk")
+    post_migrate.send(
+        sender=config, app_config=config, verbosity=0, interactive=False, using="default",
+        apps=apps, plan=[],
+    )  # fmt: skip
+    assert "kept" not in compiled_queries()
