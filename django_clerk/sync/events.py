@@ -13,10 +13,14 @@ unreadable) is kept as failed, for an admin.
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
@@ -25,7 +29,13 @@ from django_clerk.log_lines import sending as sending_log_lines
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
-from django_clerk.sync.settling import DeliveryReport, settle_failed, settle_ok, settle_retry
+from django_clerk.sync.settling import (
+    DeliveryReport,
+    mine,
+    settle_failed,
+    settle_ok,
+    settle_retry,
+)
 
 logger = logging.getLogger("django_clerk.sync")
 EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
@@ -58,13 +68,20 @@ def _deliver(
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(token, [row.object_id for row in rows], using)
         return report
+    if rows[0].entity == SALE:
+        forget_old_sales(store, using)
     sent: list[str] = []
     dropped: list[str] = []
     refused: dict[str, str] = {}
     error: Any = None
-    client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
+    budget = float(clerk_settings.SYNC_LEASE_SECONDS) / 2
+    timeout = min(float(clerk_settings.SYNC_TIMEOUT), budget)
+    started = time.monotonic()
+    client = ClerkClient.for_store(store, timeout=timeout, retries=0)
     try:
         for row in rows:
+            if report.calls and time.monotonic() - started >= budget:
+                break  # the claim must outlast the calls: the rest goes to the next claim
             try:
                 call = event_call(row, store, using)
                 if call is None:
@@ -84,21 +101,74 @@ def _deliver(
             sent.append(row.object_id)
     finally:
         client.close()
-    report.upserted = settle_ok(token, sent, using)
+    if rows[0].entity == SALE:
+        report.upserted = remember_sales(rows, sent, using)
+    else:
+        report.upserted = settle_ok(token, sent, using)
     report.dropped = settle_ok(token, dropped, using)
     if refused:
         report.failed = settle_failed(token, refused, using)
         logger.error("Clerk.io store %s refused %d event(s)", store.code, len(refused))
     waiting = {row.object_id for row in rows} - set(sent) - set(dropped) - set(refused)
     if error is None or not waiting:
+        _release(token, rows, waiting, using)
         return report
     report.retrying = settle_retry(token, rows, waiting, error, using)
+    _release(token, rows, set(), using)
     if classify(error) is Failure.TRANSIENT:
         report.transient_failures = 1
         logger.warning("Clerk.io events of store %s will be sent again: %s", store.code, error)
     else:
         logger.error("Clerk.io refused the keys of store %s: events wait: %s", store.code, error)
     return report
+
+
+def _release(token: str, rows: list[PendingChange], unsent: set[str], using: str) -> None:
+    """Give back the rows not sent for lack of time (due now, no attempt counted) and those
+    recorded again while they were sent (they lost the token: the next delivery sends them)."""
+    if unsent:
+        mine(token, unsent, using).update(lease=None, claimed_until=None)
+    PendingChange.objects.using(using).filter(
+        pk__in=[row.pk for row in rows], lease__isnull=True
+    ).update(claimed_until=None)
+
+
+def remember_sales(rows: list[PendingChange], sent: list[str], using: str) -> int:
+    """Keep the sales Clerk took as :attr:`~PendingChange.State.SENT`, so that recording one
+    again sends nothing; also when it was recorded again while it was being sent (its sale
+    is the same order's)."""
+    if not sent:
+        return 0
+    taken = set(sent)
+    return remember_sent(
+        PendingChange.objects.using(using).filter(
+            pk__in=[row.pk for row in rows if row.object_id in taken]
+        )
+    )
+
+
+def remember_sent(sales: QuerySet[Any, Any]) -> int:
+    """Mark ``sales`` rows sent (kept ``TRACKING_SALE_MEMORY_DAYS`` from now)."""
+    return sales.update(
+        state=PendingChange.State.SENT,
+        due_at=timezone.now(),
+        attempts=0,
+        lease=None,
+        claimed_until=None,
+        last_error="",
+        payload=None,
+    )
+
+
+def forget_old_sales(store: Store, using: str) -> int:
+    """Remove the sales remembered as sent more than ``TRACKING_SALE_MEMORY_DAYS`` ago."""
+    days = float(clerk_settings.TRACKING_SALE_MEMORY_DAYS)
+    return (
+        PendingChange.objects.using(using)
+        .filter(store=store, entity=SALE, state=PendingChange.State.SENT)
+        .filter(due_at__lt=timezone.now() - timedelta(days=days))
+        .delete()[0]
+    )
 
 
 def event_call(row: PendingChange, store: Store, using: str) -> Any:

@@ -2,8 +2,8 @@
 product on this site).
 
 ``POST <prefix>/tracking/sale/?t=<token>``
-    The confirmation page's Clerk.js logged the sale: the server's pending copy is dropped,
-    so the sale counts once (``"sales": "both"``).
+    The confirmation page's Clerk.js logged the sale: the server's pending copy is not sent
+    and is remembered as sent, so the sale counts once (``"sales": "both"``).
 ``POST <prefix>/click/`` (form field ``t``) and ``GET <prefix>/click/?t=<token>``
     A click on a product the shop rendered itself: recorded as a ``log/click`` event; the
     GET (a link that works without JavaScript) then redirects to the product's page.
@@ -21,6 +21,7 @@ from django_clerk.json_errors import error_response
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import SALE
 from django_clerk.stores import storefront_stores
+from django_clerk.sync.events import remember_sent
 from django_clerk.tracking.api import track_click
 from django_clerk.tracking.tokens import BadToken, read_click_token, read_sale_token
 
@@ -45,12 +46,10 @@ def sale_logged(request: HttpRequest) -> JsonResponse:
     except BadToken as exc:
         return error_response(400, str(exc))
     now = timezone.now()
-    dropped, _ = (
+    dropped = remember_sent(  # kept as sent: recording the sale again sends nothing
         PendingChange.objects.filter(
             store_id=store_id, entity=SALE, object_id=sale, state=PendingChange.State.PENDING
-        )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .delete()
+        ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     )
     return JsonResponse({"status": "ok", "dropped": dropped}, headers=NO_STORE)
 
