@@ -123,9 +123,11 @@ def track_click(
     *,
     labels: list[str] | None = None,
     store: Store | None = None,
+    key: str | None = None,
 ) -> bool:
     """``log/click``: the visitor clicked ``product`` in results of ``api`` (e.g.
-    ``recommendations/popular``) shown under ``labels``."""
+    ``recommendations/popular``) shown under ``labels``. ``key`` names the click: clicks
+    recorded under one key are sent once (by default each call is a click of its own)."""
     if not from_server("clicks"):
         return False
     target = event_store(request, store)
@@ -137,7 +139,7 @@ def track_click(
         "labels": plain(labels) or None,
         "visitor": visitor_of(request),
     }
-    return record_event(target, CLICK, uuid.uuid4().hex, payload)
+    return record_event(target, CLICK, key or uuid.uuid4().hex, payload)
 
 
 def track_return(

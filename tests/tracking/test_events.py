@@ -189,3 +189,37 @@ def test_an_unreadable_event_is_kept_failed(clerk_store: Any, clerk_api: Any) ->
     (row,) = PendingChange.objects.all()
     assert report.failed == 1 and row.state == PendingChange.State.FAILED
     assert "Unreadable view event" in row.last_error and clerk_api.logged("log/product") == []
+
+
+@pytest.mark.usefixtures("refunds")
+def test_loaded_return_rows_are_not_returns(clerk_store: Any) -> None:
+    from shop.models import OrderLine
+
+    shop = example_shop()
+    PendingChange.objects.filter(entity=RETURN).delete()
+    line = OrderLine(
+        order=shop.order, product=shop.other_product, quantity=1, unit_price=Decimal("8")
+    )
+    line.save_base(raw=True)  # as ``loaddata`` saves
+    assert OrderLine.objects.filter(pk=line.pk).exists()
+    assert pending(RETURN) == []
+
+
+def test_a_return_that_cannot_be_recorded_never_breaks_the_shops_save(
+    clerk_store: Any, settings: Any, caplog: Any
+) -> None:
+    from django.db import transaction
+    from shop.models import Order, OrderLine
+
+    shop = example_shop()
+    settings.CLERK = {  # the quantity names the order: no number
+        **settings.CLERK,
+        "RETURN_MODELS": {"shop.OrderLine": {"quantity": "order"}},
+    }
+    with transaction.atomic():
+        line = OrderLine.objects.create(
+            order=shop.order, product=shop.other_product, quantity=1, unit_price=Decimal("8")
+        )
+        assert Order.objects.filter(pk=shop.order.pk).exists()  # the transaction goes on
+    assert OrderLine.objects.filter(pk=line.pk).exists() and pending(RETURN) == []
+    assert "could not be recorded" in caplog.text
