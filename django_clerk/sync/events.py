@@ -19,7 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from django_clerk.client import ClerkClient, ClerkError
@@ -39,6 +39,8 @@ from django_clerk.sync.settling import (
 
 logger = logging.getLogger("django_clerk.sync")
 EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
+LOG_LINE_MAX_AGE = timedelta(days=1)
+"""A remote log line not delivered this long after it was first logged is dropped."""
 
 
 class Unreadable(Exception):
@@ -70,6 +72,8 @@ def _deliver(
         return report
     if rows[0].entity == SALE:
         forget_old_sales(store, using)
+    elif rows[0].entity == LOG_LINE:
+        forget_old_log_lines(store, using)
     sent: list[str] = []
     dropped: list[str] = []
     refused: dict[str, str] = {}
@@ -171,6 +175,18 @@ def forget_old_sales(store: Store, using: str) -> int:
     )
 
 
+def forget_old_log_lines(store: Store, using: str) -> int:
+    """Remove ``store``'s log lines older than :data:`LOG_LINE_MAX_AGE` that no delivery
+    holds (waiting for a retry, or refused)."""
+    now = timezone.now()
+    return (
+        PendingChange.objects.using(using)
+        .filter(store=store, entity=LOG_LINE, created_at__lt=now - LOG_LINE_MAX_AGE)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .delete()[0]
+    )
+
+
 def event_call(row: PendingChange, store: Store, using: str) -> Any:
     """``client -> answer`` sending ``row``'s event; ``None`` when there is nothing to send
     (a sale whose order is gone). Raises :class:`Unreadable` for a malformed payload."""
@@ -198,6 +214,8 @@ def event_call(row: PendingChange, store: Store, using: str) -> Any:
             product, api, labels = payload["product"], payload["api"], payload.get("labels")
             return lambda client: client.log_click(product, api, visitor=visitor, labels=labels)
         if row.entity == LOG_LINE:
+            if row.created_at < timezone.now() - LOG_LINE_MAX_AGE:
+                return None
             message, level = str(payload["message"]), str(payload["level"])
             metadata = dict(payload.get("metadata") or {})
             return lambda client: client.log_debug(message, level, **metadata)
