@@ -223,3 +223,20 @@ def test_a_return_that_cannot_be_recorded_never_breaks_the_shops_save(
         assert Order.objects.filter(pk=shop.order.pk).exists()  # the transaction goes on
     assert OrderLine.objects.filter(pk=line.pk).exists() and pending(RETURN) == []
     assert "could not be recorded" in caplog.text
+
+
+def test_ids_given_as_uuids_are_named_alike_in_events_and_in_parameters(
+    clerk_store: Any, make_request: Any
+) -> None:
+    import uuid
+
+    from django_clerk.mapping.registry import parameter_clerk_ids
+
+    key = uuid.UUID("7f1c0e52-3b9d-4a43-9a4e-0c4f5d2b8e11")
+    assert track_product_view(make_request(), key)
+    (row,) = pending(PRODUCT_VIEW)
+    assert row.payload["product"] == str(key)
+    assert parameter_clerk_ids({"products": [key], "product": key}) == {
+        "products": [str(key)],
+        "product": str(key),
+    }
