@@ -80,7 +80,7 @@ class PendingChange(models.Model):
     already pending updates the row (see :mod:`django_clerk.sync.outbox`). The row holds no
     data: the object is serialized in its final state when it is delivered, and becomes a
     delete if it has left the store's feed by then. A row is removed only once Clerk answered
-    ``{"status": "ok"}``.
+    ``{"status": "ok"}`` (a sale is kept as :attr:`State.SENT` for a while instead).
     """
 
     class State(models.TextChoices):

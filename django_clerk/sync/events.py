@@ -6,8 +6,14 @@ send. A sale's payload names its order only: the order is read and rendered at d
 the order feed's serializer (as the confirmation page renders it), and an order that is gone
 or does not render is dropped. Like every change they are sent after the commit, by whoever
 delivers, retried with a backoff for as long as Clerk fails for a transient reason, and
-removed once Clerk answered ``{"status": "ok"}``. An event Clerk refuses (or whose payload is
-unreadable) is kept as failed, for an admin.
+removed once Clerk answered ``{"status": "ok"}``; a sale is kept as sent instead, for
+``TRACKING_SALE_MEMORY_DAYS``, so that recording it again sends nothing. An event Clerk
+refuses (or whose payload is unreadable) is kept as failed, for an admin.
+
+A delivery starts calls for at most half of ``SYNC_LEASE_SECONDS``, each call's timeout a
+quarter of it at most, so its claim never runs out while it sends; the events left over are given
+back, due at once, for the next claim. Remote log lines older than
+:data:`LOG_LINE_MAX_AGE` are dropped.
 """
 
 from __future__ import annotations
@@ -79,7 +85,8 @@ def _deliver(
     refused: dict[str, str] = {}
     error: Any = None
     budget = float(clerk_settings.SYNC_LEASE_SECONDS) / 2
-    timeout = min(float(clerk_settings.SYNC_TIMEOUT), budget)
+    # A call may wait for the connection and then for the answer: twice its timeout.
+    timeout = min(float(clerk_settings.SYNC_TIMEOUT), budget / 2)
     started = time.monotonic()
     client = ClerkClient.for_store(store, timeout=timeout, retries=0)
     try:
