@@ -59,6 +59,7 @@ from django_clerk.sync import ops_checks  # noqa: F401 (registers)
 NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "API_TIMEOUT": (0.1, 300),
     "TRACKING_SALE_GRACE_SECONDS": (0, 86400),
+    "TRACKING_SALE_MEMORY_DAYS": (1, 3650),
     "API_RETRIES": (0, 20),
     "API_BACKOFF": (0, 60),
     "FEED_DEFAULT_LIMIT": (1, 1000),

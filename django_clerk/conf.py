@@ -74,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     # -- Server-side tracking (README "Tracking") -------------------------------------
     "TRACKING": {},  # {"sales": "both", ...}: "browser" | "server" | "both" | "off" per kind
     "TRACKING_SALE_GRACE_SECONDS": 60.0,  # with "both": how long the server waits for Clerk.js
+    "TRACKING_SALE_MEMORY_DAYS": 30,  # a sale sent (or logged by Clerk.js) is not sent again
     "RETURN_MODELS": {},  # {"shop.Refund": {"order": "order", "product": "product", ...}}
     # -- Markets and prices (docs/markets.md) ---------------------------------------
     "BASE_CURRENCY": "",  # ISO 4217 code the shop's prices are kept in ("": stores don't convert)

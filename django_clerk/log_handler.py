@@ -24,15 +24,21 @@ queue is full (the database is slow), new lines are dropped and counted, never b
 handler never recurses: records of the API client's own logger, and anything logged while a
 line is being recorded or delivered, are not sent. The store's private key is removed from
 every line before it is stored.
+
+The outbox holds a line once per hour: the same line logged again within the hour (Clerk down
+and a warning repeated at each retry) updates its row, whose metadata counts the repeats
+(``"repeated"``), so the lines waiting for Clerk stay few. A line not delivered within a day
+(:data:`~django_clerk.sync.events.LOG_LINE_MAX_AGE`) is dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import queue
 import threading
-import uuid
+import time
 from typing import Any
 
 from django_clerk.log_lines import sending as _sending
@@ -63,6 +69,8 @@ class ClerkLogHandler(logging.Handler):
         self.lines: queue.Queue[tuple[str, str, dict[str, Any]] | None] = queue.Queue(QUEUE_SIZE)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._hour = 0
+        self._repeats: dict[str, int] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(_sending, "active", False):
@@ -123,10 +131,25 @@ class ClerkLogHandler(logging.Handler):
             stores = list(Store.objects.all())
             store = next(s for s in stores if s.code == self.store_code)
             keys = [s.credentials().private_key for s in stores]
-            payload = {"message": scrubbed(message, keys), "level": level, "metadata": metadata}
-            record_event(store, LOG_LINE, uuid.uuid4().hex, payload)
+            text = scrubbed(message, keys)
+            key, repeated = self._repeat(text, level)
+            if repeated > 1:
+                metadata = {**metadata, "repeated": repeated}
+            payload = {"message": text, "level": level, "metadata": metadata}
+            record_event(store, LOG_LINE, key, payload)
         finally:
             close_old_connections()
+
+    def _repeat(self, message: str, level: str) -> tuple[str, int]:
+        """The outbox id of a line (the same line in the same hour is one row) and how many
+        times this process logged it in this hour."""
+        hour = int(time.time() // 3600)
+        digest = hashlib.sha256(f"{level}\n{message}".encode()).hexdigest()[:40]
+        key = f"{digest}:{hour}"
+        if self._hour != hour:
+            self._hour, self._repeats = hour, {}
+        self._repeats[key] = self._repeats.get(key, 0) + 1
+        return key, self._repeats[key]
 
     def wait_sent(self, timeout: float = 10.0) -> bool:
         """Wait until every queued line was recorded in the outbox or dropped."""

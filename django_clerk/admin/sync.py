@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,10 @@ class PendingChangeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not sub
         "updated_at",
     ]
     fields = tuple(readonly_fields)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PendingChange]:
+        """Sales remembered as sent are nothing left to do: not listed."""
+        return super().get_queryset(request).exclude(state=PendingChange.State.SENT)
 
     @admin.display(description=_("reason"))
     def reason(self, obj: PendingChange) -> str:

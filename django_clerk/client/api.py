@@ -212,8 +212,7 @@ class ClerkClient(TrackingCalls, PrivacyCalls):
     def _predict(self, path: str, params: dict[str, Any]) -> ClerkResult:
         """A results call: with the client's visitor and labels unless ``params`` name them."""
         params = {**params, "visitor": self._with_visitor(params.get("visitor"))}
-        labels = params.get("labels")
-        params["labels"] = as_labels(labels) if labels is not None else self._labels
+        params["labels"] = as_labels(params.get("labels")) or self._labels
         if params["labels"] is None:
             params["labels"] = default_labels(path, self._page)
         return ClerkResult.from_response(self._call("POST", path, params))

@@ -18,6 +18,7 @@ its own in my.clerk.io.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django_clerk.conf import clerk_settings
@@ -33,11 +34,20 @@ def page_name(request: Any) -> str:
     return name if isinstance(name, str) else ""
 
 
-def as_labels(value: Any) -> list[str]:
-    """``labels`` as Clerk takes them: a list of strings (one string becomes a list of one)."""
+def as_labels(value: Any) -> list[str] | None:
+    """``labels`` as Clerk takes them: a list of strings (one string becomes a list of one);
+    ``None`` for no labels (``None``, ``[]``, ``""``): the default labels apply.
+
+    :raises ValueError: ``value`` is neither a string nor an iterable of labels."""
+    if value is None:
+        return None
     if isinstance(value, str):
-        return [value]
-    return [str(label) for label in value]
+        return [value] if value else None
+    if isinstance(value, (bytes, dict)) or not isinstance(value, Iterable):
+        raise ValueError(
+            f"labels must be a string or a list of strings, not {type(value).__name__}"
+        )
+    return [str(label) for label in value] or None
 
 
 def default_labels(endpoint: str, page: str = "") -> list[str] | None:

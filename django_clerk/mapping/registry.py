@@ -8,6 +8,7 @@ the health check) and pushed each from its own model; their ids are told apart b
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -164,7 +165,7 @@ def parameter_clerk_ids(params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with every model instance (alone, or in a list, tuple, set or queryset)
     as its Clerk id (:func:`instance_clerk_id`) in its parameter's entity
     (:data:`PARAMETER_ENTITIES`); other values as they are."""
-    return {name: _clerk_ids(value, PARAMETER_ENTITIES.get(name)) for name, value in params.items()}
+    return {name: clerk_ids(value, PARAMETER_ENTITIES.get(name)) for name, value in params.items()}
 
 
 def page_object_ids(product: Any = None, category: Any = None, page: Any = None) -> dict[str, Any]:
@@ -174,11 +175,16 @@ def page_object_ids(product: Any = None, category: Any = None, page: Any = None)
     return parameter_clerk_ids({key: v for key, v in shown.items() if v not in (None, "")})
 
 
-def _clerk_ids(value: Any, entity: str | None) -> Any:
+def clerk_ids(value: Any, entity: str | None) -> Any:
+    """``value`` as Clerk names it: a model instance as its Clerk id in ``entity``
+    (:func:`instance_clerk_id`), a UUID as its text, a list, tuple, set or queryset as the
+    list of those; any other value as it is."""
     if isinstance(value, models.Model):
         return instance_clerk_id(value, entity)
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, (list, tuple, set, models.QuerySet)):
-        return [_clerk_ids(item, entity) for item in value]
+        return [clerk_ids(item, entity) for item in value]
     return value
 
 

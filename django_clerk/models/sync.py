@@ -61,8 +61,9 @@ class PendingChangeQuerySet(models.QuerySet["PendingChange"]):
         return ready
 
     def retry_now(self) -> int:
-        """Make these changes (failed ones included) due again at once, with fresh attempts."""
-        return self.update(
+        """Make these changes (failed ones included) due again at once, with fresh attempts;
+        sales remembered as sent stay so."""
+        return self.exclude(state=PendingChange.State.SENT).update(
             state=PendingChange.State.PENDING,
             attempts=0,
             due_at=timezone.now(),
@@ -79,12 +80,15 @@ class PendingChange(models.Model):
     already pending updates the row (see :mod:`django_clerk.sync.outbox`). The row holds no
     data: the object is serialized in its final state when it is delivered, and becomes a
     delete if it has left the store's feed by then. A row is removed only once Clerk answered
-    ``{"status": "ok"}``.
+    ``{"status": "ok"}`` (a sale is kept as :attr:`State.SENT` for a while instead).
     """
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         FAILED = "failed", _("failed")
+        #: A sale Clerk took (or Clerk.js logged): kept for ``TRACKING_SALE_MEMORY_DAYS`` so
+        #: that recording it again sends nothing. No delivery, count or admin list shows it.
+        SENT = "sent", _("sent")
 
     # No database constraint: the recording path may use a briefly cached store list, and a
     # store deleted meanwhile must not make the shop's own write fail. Rows of a store that no

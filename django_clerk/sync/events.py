@@ -6,17 +6,27 @@ send. A sale's payload names its order only: the order is read and rendered at d
 the order feed's serializer (as the confirmation page renders it), and an order that is gone
 or does not render is dropped. Like every change they are sent after the commit, by whoever
 delivers, retried with a backoff for as long as Clerk fails for a transient reason, and
-removed once Clerk answered ``{"status": "ok"}``. An event Clerk refuses (or whose payload is
-unreadable) is kept as failed, for an admin.
+removed once Clerk answered ``{"status": "ok"}``; a sale is kept as sent instead, for
+``TRACKING_SALE_MEMORY_DAYS``, so that recording it again sends nothing. An event Clerk
+refuses (or whose payload is unreadable) is kept as failed, for an admin.
+
+A delivery starts calls for at most half of ``SYNC_LEASE_SECONDS``, each call's timeout a
+quarter of it at most, so its claim never runs out while it sends; the events left over are given
+back, due at once, for the next claim. Remote log lines older than
+:data:`LOG_LINE_MAX_AGE` are dropped.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
@@ -25,10 +35,18 @@ from django_clerk.log_lines import sending as sending_log_lines
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
-from django_clerk.sync.settling import DeliveryReport, settle_failed, settle_ok, settle_retry
+from django_clerk.sync.settling import (
+    DeliveryReport,
+    mine,
+    settle_failed,
+    settle_ok,
+    settle_retry,
+)
 
 logger = logging.getLogger("django_clerk.sync")
 EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
+LOG_LINE_MAX_AGE = timedelta(days=1)
+"""A remote log line not delivered this long after it was first logged is dropped."""
 
 
 class Unreadable(Exception):
@@ -58,13 +76,23 @@ def _deliver(
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(token, [row.object_id for row in rows], using)
         return report
+    if rows[0].entity == SALE:
+        forget_old_sales(store, using)
+    elif rows[0].entity == LOG_LINE:
+        forget_old_log_lines(store, using)
     sent: list[str] = []
     dropped: list[str] = []
     refused: dict[str, str] = {}
     error: Any = None
-    client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
+    budget = float(clerk_settings.SYNC_LEASE_SECONDS) / 2
+    # A call may wait for the connection and then for the answer: twice its timeout.
+    timeout = min(float(clerk_settings.SYNC_TIMEOUT), budget / 2)
+    started = time.monotonic()
+    client = ClerkClient.for_store(store, timeout=timeout, retries=0)
     try:
         for row in rows:
+            if report.calls and time.monotonic() - started >= budget:
+                break  # the claim must outlast the calls: the rest goes to the next claim
             try:
                 call = event_call(row, store, using)
                 if call is None:
@@ -84,21 +112,86 @@ def _deliver(
             sent.append(row.object_id)
     finally:
         client.close()
-    report.upserted = settle_ok(token, sent, using)
+    if rows[0].entity == SALE:
+        report.upserted = remember_sales(rows, sent, using)
+    else:
+        report.upserted = settle_ok(token, sent, using)
     report.dropped = settle_ok(token, dropped, using)
     if refused:
         report.failed = settle_failed(token, refused, using)
         logger.error("Clerk.io store %s refused %d event(s)", store.code, len(refused))
     waiting = {row.object_id for row in rows} - set(sent) - set(dropped) - set(refused)
     if error is None or not waiting:
+        _release(token, rows, waiting, using)
         return report
     report.retrying = settle_retry(token, rows, waiting, error, using)
+    _release(token, rows, set(), using)
     if classify(error) is Failure.TRANSIENT:
         report.transient_failures = 1
         logger.warning("Clerk.io events of store %s will be sent again: %s", store.code, error)
     else:
         logger.error("Clerk.io refused the keys of store %s: events wait: %s", store.code, error)
     return report
+
+
+def _release(token: str, rows: list[PendingChange], unsent: set[str], using: str) -> None:
+    """Give back the rows not sent for lack of time (due now, no attempt counted) and those
+    recorded again while they were sent (they lost the token: the next delivery sends them)."""
+    if unsent:
+        mine(token, unsent, using).update(lease=None, claimed_until=None)
+    PendingChange.objects.using(using).filter(
+        pk__in=[row.pk for row in rows], lease__isnull=True
+    ).update(claimed_until=None)
+
+
+def remember_sales(rows: list[PendingChange], sent: list[str], using: str) -> int:
+    """Keep the sales Clerk took as :attr:`~PendingChange.State.SENT`, so that recording one
+    again sends nothing; also when it was recorded again while it was being sent (its sale
+    is the same order's)."""
+    if not sent:
+        return 0
+    taken = set(sent)
+    return remember_sent(
+        PendingChange.objects.using(using).filter(
+            pk__in=[row.pk for row in rows if row.object_id in taken]
+        )
+    )
+
+
+def remember_sent(sales: QuerySet[Any, Any]) -> int:
+    """Mark ``sales`` rows sent (kept ``TRACKING_SALE_MEMORY_DAYS`` from now)."""
+    return sales.update(
+        state=PendingChange.State.SENT,
+        due_at=timezone.now(),
+        attempts=0,
+        lease=None,
+        claimed_until=None,
+        last_error="",
+        payload=None,
+    )
+
+
+def forget_old_sales(store: Store, using: str) -> int:
+    """Remove the sales remembered as sent more than ``TRACKING_SALE_MEMORY_DAYS`` ago."""
+    days = float(clerk_settings.TRACKING_SALE_MEMORY_DAYS)
+    return (
+        PendingChange.objects.using(using)
+        .filter(store=store, entity=SALE, state=PendingChange.State.SENT)
+        .filter(due_at__lt=timezone.now() - timedelta(days=days))
+        .delete()[0]
+    )
+
+
+def forget_old_log_lines(store: Store, using: str) -> int:
+    """Remove ``store``'s log lines older than :data:`LOG_LINE_MAX_AGE` that no delivery
+    holds (waiting for a retry, or refused)."""
+    now = timezone.now()
+    return (
+        PendingChange.objects.using(using)
+        .filter(store=store, entity=LOG_LINE, created_at__lt=now - LOG_LINE_MAX_AGE)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .delete()[0]
+    )
 
 
 def event_call(row: PendingChange, store: Store, using: str) -> Any:
@@ -128,6 +221,8 @@ def event_call(row: PendingChange, store: Store, using: str) -> Any:
             product, api, labels = payload["product"], payload["api"], payload.get("labels")
             return lambda client: client.log_click(product, api, visitor=visitor, labels=labels)
         if row.entity == LOG_LINE:
+            if row.created_at < timezone.now() - LOG_LINE_MAX_AGE:
+                return None
             message, level = str(payload["message"]), str(payload["level"])
             metadata = dict(payload.get("metadata") or {})
             return lambda client: client.log_debug(message, level, **metadata)

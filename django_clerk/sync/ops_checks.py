@@ -40,14 +40,22 @@ def check_status_and_retries(app_configs: Any = None, **kwargs: Any) -> list[Che
     return messages
 
 
-def _check_defer() -> list[CheckMessage]:
+def default_task_backend() -> Any:
+    """The default task backend, ``None`` without a Tasks framework or with a broken
+    ``TASKS`` (other checks report those)."""
     try:
         try:
             from django.tasks import task_backends
         except ImportError:
             from django_tasks import task_backends  # type: ignore[assignment]
-        backend = task_backends["default"]
-    except Exception:  # no Tasks framework, a broken TASKS: other checks report it
+        return task_backends["default"]
+    except Exception:
+        return None
+
+
+def _check_defer() -> list[CheckMessage]:
+    backend = default_task_backend()
+    if backend is None:
         return []
     if backend.supports_defer or type(backend).__name__ in INLINE_BACKENDS:  # W030's case
         return []

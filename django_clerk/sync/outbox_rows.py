@@ -1,16 +1,22 @@
 """Writing pending-change rows: ``INSERT ... ON CONFLICT (store, entity, object id) DO UPDATE``.
 
-A row that is already pending is updated instead of doubled: due now, fresh attempts, and the
+A row that is already pending is updated instead of doubled: due again, fresh attempts, and the
 claim token cleared, so a delivery that is sending an older state leaves the row for the next
-one. What both the recording (:mod:`~django_clerk.sync.outbox`) and the expansion of bulk
-changes (:mod:`~django_clerk.sync.bulk_markers`) write with.
+one. The claim's lease time is never touched: a row a delivery is working on stays claimed
+until that delivery ends (or its lease runs out), so no second delivery takes it meanwhile.
+A row remembered as sent (a sale, see :attr:`PendingChange.State.SENT`) is never revived.
+
+The one place that writes rows this way: the recording of changes
+(:mod:`~django_clerk.sync.outbox`), the expansion of bulk changes
+(:mod:`~django_clerk.sync.bulk_markers`) and the recording of events
+(:mod:`~django_clerk.tracking.recording`, with a payload and a due time).
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
@@ -21,6 +27,7 @@ from django_clerk.models import PendingChange
 _UPDATE_ON_CONFLICT = ["state", "attempts", "due_at", "lease", "last_error", "updated_at"]
 _COLUMNS = ["store_id", "entity", "object_id", *_UPDATE_ON_CONFLICT, "created_at"]
 ROWS_PER_STATEMENT = 500
+_FAST_VENDORS = ("postgresql", "sqlite")
 
 
 def upsert_rows(rows: list[tuple[int, str, str]], using: str) -> None:
@@ -32,19 +39,8 @@ def upsert_rows(rows: list[tuple[int, str, str]], using: str) -> None:
     """
     connection = connections[using]
     now = timezone.now()
-    if connection.vendor not in ("postgresql", "sqlite"):
-        PendingChange.objects.using(using).bulk_create(
-            [
-                PendingChange(
-                    store_id=s, entity=e, object_id=o, due_at=now, created_at=now, updated_at=now
-                )
-                for s, e, o in rows
-            ],
-            batch_size=ROWS_PER_STATEMENT,
-            update_conflicts=True,
-            unique_fields=["store", "entity", "object_id"],
-            update_fields=_UPDATE_ON_CONFLICT,
-        )
+    if connection.vendor not in _FAST_VENDORS:
+        _bulk_create(rows, now, None, using)
         return
     stamp = connection.ops.adapt_datetimefield_value(now)
     pending = PendingChange.State.PENDING.value
@@ -54,19 +50,83 @@ def upsert_rows(rows: list[tuple[int, str, str]], using: str) -> None:
             params: list[Any] = []
             for store_id, entity, object_id in chunk:
                 params += [store_id, entity, object_id, pending, 0, stamp, None, "", stamp, stamp]
-            cursor.execute(_upsert_sql(connection.ops.quote_name, len(chunk)), params)
+            cursor.execute(_upsert_sql(connection.vendor, len(chunk), False), params)
+
+
+def upsert_event(
+    store_id: int, entity: str, object_id: str, payload: Any, due: datetime.datetime, using: str
+) -> None:
+    """What :func:`upsert_rows` does for one row that carries ``payload`` and is due at
+    ``due``: the payload replaces the pending one."""
+    connection = connections[using]
+    now = timezone.now()
+    if connection.vendor not in _FAST_VENDORS:
+        remembered = PendingChange.objects.using(using).filter(
+            store_id=store_id, entity=entity, object_id=object_id, state=PendingChange.State.SENT
+        )
+        if not remembered.exists():
+            _bulk_create([(store_id, entity, object_id)], now, (payload, due), using)
+        return
+    stamp = connection.ops.adapt_datetimefield_value
+    params: list[Any] = [
+        *(store_id, entity, object_id, PendingChange.State.PENDING.value, 0, stamp(due)),
+        *(None, "", stamp(now), stamp(now), json.dumps(payload, separators=(",", ":"))),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(connection.vendor, 1, True), params)
+
+
+def _bulk_create(
+    rows: list[tuple[int, str, str]], now: Any, event: tuple[Any, Any] | None, using: str
+) -> None:
+    payload, due = event if event is not None else (None, now)
+    PendingChange.objects.using(using).bulk_create(
+        [
+            PendingChange(
+                store_id=s,
+                entity=e,
+                object_id=o,
+                due_at=due,
+                payload=payload,
+                created_at=now,
+                updated_at=now,
+            )
+            for s, e, o in rows
+        ],
+        batch_size=ROWS_PER_STATEMENT,
+        update_conflicts=True,
+        unique_fields=["store", "entity", "object_id"],
+        update_fields=[*_UPDATE_ON_CONFLICT, *(["payload"] if event is not None else [])],
+    )
+
+
+def _quote(name: str) -> str:
+    """A name quoted as PostgreSQL and SQLite both read it."""
+    return '"{}"'.format(name.replace('"', '""'))
+
+
+def _conflict_clause(columns: list[str]) -> str:
+    """``ON CONFLICT ... DO UPDATE`` of ``columns``, leaving rows remembered as sent alone."""
+    table = _quote(PendingChange._meta.db_table)
+    updates = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in columns)
+    conflict = ", ".join(_quote(c) for c in ("store_id", "entity", "object_id"))
+    sent = PendingChange.State.SENT.value
+    return (
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates} "
+        f"WHERE {table}.{_quote('state')} <> '{sent}'"
+    )
 
 
 @functools.lru_cache(maxsize=16)
-def _upsert_sql(quote: Callable[[str], str], count: int) -> str:
-    table = quote(PendingChange._meta.db_table)
-    columns = ", ".join(quote(c) for c in _COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in _UPDATE_ON_CONFLICT)
-    conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
+def _upsert_sql(vendor: str, count: int, with_payload: bool) -> str:
+    columns = [*_COLUMNS, "payload"] if with_payload else _COLUMNS
+    table = _quote(PendingChange._meta.db_table)
+    json_value = "%s::jsonb" if vendor == "postgresql" else "%s"
+    values = ", ".join(json_value if c == "payload" else "%s" for c in columns)
+    updated = [*_UPDATE_ON_CONFLICT, "payload"] if with_payload else _UPDATE_ON_CONFLICT
     return (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
+        f"VALUES {', '.join([f'({values})'] * count)} {_conflict_clause(updated)}"
     )
 
 
@@ -74,7 +134,7 @@ def upsert_object_ids(store_id: int, entity: str, object_ids: list[str], using: 
     """What :func:`upsert_rows` does for many objects (distinct ids) of one store and entity,
     in one statement: the ids travel as one array (PostgreSQL) or one JSON list (SQLite)."""
     connection = connections[using]
-    if connection.vendor not in ("postgresql", "sqlite") or not object_ids:
+    if connection.vendor not in _FAST_VENDORS or not object_ids:
         upsert_rows([(store_id, entity, object_id) for object_id in object_ids], using)
         return
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -85,15 +145,13 @@ def upsert_object_ids(store_id: int, entity: str, object_ids: list[str], using: 
     else:
         ids = json.dumps(object_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_ids_sql(connection.ops.quote_name, connection.vendor), [*head, ids])
+        cursor.execute(_upsert_ids_sql(connection.vendor), [*head, ids])
 
 
 @functools.lru_cache(maxsize=4)
-def _upsert_ids_sql(quote: Callable[[str], str], vendor: str) -> str:
-    table = quote(PendingChange._meta.db_table)
-    columns = ", ".join(quote(c) for c in _COLUMNS)
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in _UPDATE_ON_CONFLICT)
-    conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
+def _upsert_ids_sql(vendor: str) -> str:
+    table = _quote(PendingChange._meta.db_table)
+    columns = ", ".join(_quote(c) for c in _COLUMNS)
     # store, entity, id, state, attempts, due, lease, error, updated, created
     values = "%s, %s, ids.value, %s, %s, %s, %s, %s, %s, %s"
     if vendor == "postgresql":
@@ -103,5 +161,5 @@ def _upsert_ids_sql(quote: Callable[[str], str], vendor: str) -> str:
     # ``WHERE true``: SQLite reads ``ON CONFLICT`` after a bare ``SELECT ... FROM`` as a join.
     return (
         f"INSERT INTO {table} ({columns}) SELECT {values} FROM {source} "
-        f"WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        f"WHERE true {_conflict_clause(_UPDATE_ON_CONFLICT)}"
     )

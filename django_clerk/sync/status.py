@@ -139,7 +139,7 @@ def _scrub(text: str, credentials: Any) -> str:
 
 def _outbox(store: Store, status: StoreStatus) -> None:
     now = timezone.now()
-    rows = PendingChange.objects.filter(store=store)
+    rows = PendingChange.objects.filter(store=store).exclude(state=PendingChange.State.SENT)
     pending_state, failed_state = PendingChange.State.PENDING, PendingChange.State.FAILED
     counts = rows.aggregate(
         pending=Count("pk", filter=Q(state=pending_state)),

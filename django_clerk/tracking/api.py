@@ -20,8 +20,7 @@ from django.http import HttpRequest
 
 from django_clerk.client.visitor import get_visitor_id, tracking_allowed
 from django_clerk.conf import clerk_settings
-from django_clerk.mapping.registry import instance_clerk_id
-from django_clerk.mapping.values import clerk_value
+from django_clerk.mapping.registry import clerk_ids, instance_clerk_id
 from django_clerk.models import Store
 from django_clerk.models.sync import BASKET, CLICK, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.context import customer_email
@@ -46,13 +45,6 @@ def visitor_of(request: HttpRequest | None) -> str | None:
 def sale_id(order: models.Model) -> str:
     """The id Clerk knows ``order``'s sale by (as text): its outbox row's object id."""
     return str(instance_clerk_id(order, "orders"))
-
-
-def clerk_ref(value: Any, entity: str) -> Any:
-    """A model instance as its Clerk id in ``entity``; an id as Clerk data (a UUID as text)."""
-    if isinstance(value, models.Model):
-        return instance_clerk_id(value, entity)
-    return clerk_value(value)
 
 
 def track_sale(
@@ -96,7 +88,7 @@ def track_basket(request: HttpRequest, products: Any, *, store: Store | None = N
     else:
         return False
     payload = {
-        "products": [clerk_ref(p, "products") for p in product_list(products) if p is not None],
+        "products": [clerk_ids(p, "products") for p in product_list(products) if p is not None],
         "visitor": visitor_of(request),
         "email": customer_email(target, request) or None,
     }
@@ -112,7 +104,7 @@ def track_product_view(
     target = event_store(request, store)
     if target is None:
         return False
-    payload = {"product": clerk_ref(product, "products"), "visitor": visitor_of(request)}
+    payload = {"product": clerk_ids(product, "products"), "visitor": visitor_of(request)}
     return record_event(target, PRODUCT_VIEW, uuid.uuid4().hex, payload)
 
 
@@ -123,21 +115,23 @@ def track_click(
     *,
     labels: list[str] | None = None,
     store: Store | None = None,
+    key: str | None = None,
 ) -> bool:
     """``log/click``: the visitor clicked ``product`` in results of ``api`` (e.g.
-    ``recommendations/popular``) shown under ``labels``."""
+    ``recommendations/popular``) shown under ``labels``. ``key`` names the click: clicks
+    recorded under one key are sent once (by default each call is a click of its own)."""
     if not from_server("clicks"):
         return False
     target = event_store(request, store)
     if target is None:
         return False
     payload = {
-        "product": clerk_ref(product, "products"),
+        "product": clerk_ids(product, "products"),
         "api": str(api),
         "labels": plain(labels) or None,
         "visitor": visitor_of(request),
     }
-    return record_event(target, CLICK, uuid.uuid4().hex, payload)
+    return record_event(target, CLICK, key or uuid.uuid4().hex, payload)
 
 
 def track_return(
@@ -151,8 +145,8 @@ def track_return(
     if target is None:
         return False
     payload = {
-        "order": clerk_ref(order, "orders"),
-        "product": clerk_ref(product, "products"),
+        "order": clerk_ids(order, "orders"),
+        "product": clerk_ids(product, "products"),
         "quantity": int(quantity),
     }
     return record_event(target, RETURN, key, payload)

@@ -5,6 +5,9 @@
                           gives a kind a mode it cannot have
 ``django_clerk.E121``     ``CLERK["RETURN_MODELS"]`` is malformed (a model or field is
                           unknown)
+``django_clerk.W122``     ``"sales": "both"`` with ``SYNC_DELIVERY = "task"`` on a task
+                          backend that cannot defer: a sale the browser did not log waits
+                          for the next commit (run ``manage.py clerk_deliver`` from cron)
 ========================  ==============================================================
 """
 
@@ -13,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from django_clerk.conf import clerk_settings
-from django_clerk.tracking.modes import DEFAULT_MODES, allowed_modes
+from django_clerk.sync.ops_checks import default_task_backend
+from django_clerk.tracking.modes import DEFAULT_MODES, allowed_modes, from_browser, from_server
 from django_clerk.tracking.returns import return_sources
 
 
@@ -57,4 +61,28 @@ def check_tracking(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         return_sources()
     except ImproperlyConfigured as exc:
         errors.append(Error(str(exc), id="django_clerk.E121"))
+    if not errors:
+        errors.extend(_check_sale_grace())
     return errors
+
+
+def _check_sale_grace() -> list[CheckMessage]:
+    """W122: a sale of ``"both"`` is due after the grace period, when no commit may come to
+    deliver it; only a task backend that can defer delivers it then by itself."""
+    if clerk_settings.SYNC_DELIVERY != "task" or not (
+        from_browser("sales") and from_server("sales")
+    ):
+        return []
+    backend = default_task_backend()
+    if backend is None or backend.supports_defer:
+        return []
+    return [
+        Warning(
+            f"CLERK['TRACKING']['sales'] is 'both' and SYNC_DELIVERY is 'task', but the "
+            f"default task backend ({type(backend).__name__}) cannot defer tasks: a sale the "
+            "browser did not log is sent only after the next change the shop saves.",
+            hint="Use a backend that supports run_after, or run `manage.py clerk_deliver` "
+            "every minute (cron).",
+            id="django_clerk.W122",
+        )
+    ]

@@ -11,11 +11,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from django_clerk.mapping.registry import clerk_ids
 from django_clerk.storefront.context import Storefront
 from django_clerk.storefront.escaping import plain, script_json
 from django_clerk.storefront.placements import Placement
 from django_clerk.storefront.tracking import sale_params, sale_placement
-from django_clerk.tracking.api import clerk_ref, sale_id
+from django_clerk.tracking.api import sale_id
 from django_clerk.tracking.modes import BOTH, BROWSER, from_server, tracking_mode
 from django_clerk.tracking.tokens import click_token, sale_token
 
@@ -94,7 +95,7 @@ def _click_token(storefront: Storefront, product: Any, api: str, label: str, url
     if store is None or product in (None, "") or not from_server("clicks"):
         return ""
     labels = [str(label)] if label else []
-    return click_token(store.pk, plain(clerk_ref(product, "products")), str(api), labels, url)
+    return click_token(store.pk, plain(clerk_ids(product, "products")), str(api), labels, url)
 
 
 def product_url(product: Any) -> str:

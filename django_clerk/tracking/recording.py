@@ -5,38 +5,25 @@ The row is written in the caller's transaction (a rolled-back checkout records n
 a delivery is asked for after the commit, so the request pays one small insert and nothing
 waits for Clerk. A row is unique per (store, kind, object id): an event recorded again under
 the same id replaces the pending one (the latest basket of a customer wins; a sale recorded
-twice is sent once).
+twice is sent once, see :attr:`~django_clerk.models.PendingChange.State.SENT`).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange, Store
 from django_clerk.sync import dispatch
 from django_clerk.sync.outbox import MAX_OBJECT_ID
+from django_clerk.sync.outbox_rows import upsert_event
 
-_UPDATE_ON_CONFLICT = [
-    "state",
-    "attempts",
-    "due_at",
-    "claimed_until",
-    "lease",
-    "last_error",
-    "payload",
-    "updated_at",
-]
 logger = logging.getLogger("django_clerk.sync")
-_COLUMNS = ["store_id", "entity", "object_id", *_UPDATE_ON_CONFLICT, "created_at"]
 
 
 def record_event(
@@ -48,43 +35,8 @@ def record_event(
     if len(object_id) > MAX_OBJECT_ID:
         return False
     using = router.db_for_write(PendingChange)
-    now = timezone.now()
-    due = now + timedelta(seconds=delay)
-    connection = connections[using]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        PendingChange.objects.using(using).update_or_create(
-            store_id=store.pk,
-            entity=entity,
-            object_id=object_id,
-            defaults={
-                "state": PendingChange.State.PENDING,
-                "attempts": 0,
-                "due_at": due,
-                "claimed_until": None,
-                "lease": None,
-                "last_error": "",
-                "payload": payload,
-                "updated_at": now,
-            },
-        )
-    else:
-        stamp = connection.ops.adapt_datetimefield_value
-        params: list[Any] = [
-            store.pk,
-            entity,
-            object_id,
-            PendingChange.State.PENDING.value,
-            0,
-            stamp(due),
-            None,
-            None,
-            "",
-            json.dumps(payload, separators=(",", ":")),
-            stamp(now),
-            stamp(now),
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(_upsert_sql(connection.ops.quote_name, connection.vendor), params)
+    due = timezone.now() + timedelta(seconds=delay)
+    upsert_event(store.pk, entity, object_id, payload, due, using)
     dispatch.schedule(using)
     if delay > 0:
         _deliver_when_due(due, using)
@@ -107,17 +59,3 @@ def _deliver_when_due(due: Any, using: str) -> None:
             logger.exception("Could not schedule the Clerk.io delivery of a delayed event")
 
     transaction.on_commit(enqueue, using=using, robust=True)
-
-
-@functools.lru_cache(maxsize=4)
-def _upsert_sql(quote: Callable[[str], str], vendor: str) -> str:
-    table = quote(PendingChange._meta.db_table)
-    columns = ", ".join(quote(c) for c in _COLUMNS)
-    json_value = "%s::jsonb" if vendor == "postgresql" else "%s"
-    values = ", ".join(json_value if c == "payload" else "%s" for c in _COLUMNS)
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in _UPDATE_ON_CONFLICT)
-    conflict = ", ".join(quote(c) for c in ("store_id", "entity", "object_id"))
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({values}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    )

@@ -11,7 +11,11 @@ key gives the object, sent as its Clerk id; ``"order_id"`` gives the key)::
     }
 
 A ``post_save`` receiver records one event per new row (its key names the event, so saving
-the row again sends nothing more), in the transaction that saved it.
+the row again sends nothing more), in the transaction that saved it. Rows loaded from
+fixtures (``loaddata``) are not returns; ``bulk_create`` sends no ``post_save``, so returns
+created that way are not sent (call :func:`~django_clerk.tracking.track_return` for them).
+A return that cannot be recorded (a quantity that is no number...) is logged and not sent:
+the shop's save goes on.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models.signals import post_save
 
 from django_clerk.conf import clerk_settings
+from django_clerk.models import PendingChange
 from django_clerk.tracking.api import track_return
 
 logger = logging.getLogger("django_clerk.tracking")
@@ -40,15 +45,24 @@ class ReturnSource:
     model: type[models.Model]
     fields: dict[str, str]
 
-    def receive(self, sender: Any, instance: models.Model, created: bool, **kwargs: Any) -> None:
-        if not created:
+    def receive(
+        self, sender: Any, instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+    ) -> None:
+        if raw or not created:  # fixtures loaded, or a return saved again: nothing new
             return
-        values = {role: getattr(instance, name, None) for role, name in self.fields.items()}
-        if values["order"] is None or values["product"] is None:
-            logger.warning("%s %s names no order or product: not sent", sender, instance.pk)
-            return
-        key = f"{self.model._meta.label_lower}:{instance.pk}"
-        track_return(values["order"], values["product"], values["quantity"] or 0, key=key)
+        try:
+            values = {role: getattr(instance, name, None) for role, name in self.fields.items()}
+            if values["order"] is None or values["product"] is None:
+                logger.warning("%s %s names no order or product: not sent", sender, instance.pk)
+                return
+            key = f"{self.model._meta.label_lower}:{instance.pk}"
+            # A savepoint: a failed insert leaves the shop's transaction usable.
+            with transaction.atomic(using=router.db_for_write(PendingChange)):
+                track_return(values["order"], values["product"], values["quantity"] or 0, key=key)
+        except Exception:  # the shop's save goes on; the return is not sent
+            logger.exception(
+                "The return %s %s could not be recorded for Clerk.io", sender, instance.pk
+            )
 
 
 def return_sources() -> list[ReturnSource]:

@@ -2,14 +2,19 @@
 product on this site).
 
 ``POST <prefix>/tracking/sale/?t=<token>``
-    The confirmation page's Clerk.js logged the sale: the server's pending copy is dropped,
-    so the sale counts once (``"sales": "both"``).
+    The confirmation page's Clerk.js logged the sale: the server's pending copy is not sent
+    and is remembered as sent, so the sale counts once (``"sales": "both"``).
 ``POST <prefix>/click/`` (form field ``t``) and ``GET <prefix>/click/?t=<token>``
     A click on a product the shop rendered itself: recorded as a ``log/click`` event; the
-    GET (a link that works without JavaScript) then redirects to the product's page.
+    GET (a link that works without JavaScript) then redirects to the product's page. A
+    token replayed by the same visitor within ten minutes is one click; a browser's
+    prefetch of the link is redirected and not recorded.
 """
 
 from __future__ import annotations
+
+import hashlib
+import time
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -17,14 +22,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
+from django_clerk.client.visitor import get_visitor_id, tracking_allowed
+from django_clerk.feeds.crawls import client_address
 from django_clerk.json_errors import error_response
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import SALE
 from django_clerk.stores import storefront_stores
+from django_clerk.sync.events import remember_sent
 from django_clerk.tracking.api import track_click
 from django_clerk.tracking.tokens import BadToken, read_click_token, read_sale_token
 
 NO_STORE = {"Cache-Control": "private, no-store"}
+#: A click token sent again by the same visitor within this window is the same click.
+CLICK_REPLAY_SECONDS = 600
 
 
 def _token(request: HttpRequest) -> str:
@@ -45,12 +55,10 @@ def sale_logged(request: HttpRequest) -> JsonResponse:
     except BadToken as exc:
         return error_response(400, str(exc))
     now = timezone.now()
-    dropped, _ = (
+    dropped = remember_sent(  # kept as sent: recording the sale again sends nothing
         PendingChange.objects.filter(
             store_id=store_id, entity=SALE, object_id=sale, state=PendingChange.State.PENDING
-        )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .delete()
+        ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     )
     return JsonResponse({"status": "ok", "dropped": dropped}, headers=NO_STORE)
 
@@ -69,12 +77,37 @@ def click(request: HttpRequest) -> HttpResponse:
         return error_response(400, "This click has no page of this site to go to.")
     store = store_of(data["s"])
     recorded = False
-    if store is not None:
+    if store is not None and not _prefetch(request):
         labels = [str(label) for label in data["l"] or []]
-        recorded = track_click(request, data["p"], str(data["a"]), labels=labels, store=store)
+        recorded = track_click(
+            request,
+            data["p"],
+            str(data["a"]),
+            labels=labels,
+            store=store,
+            key=_click_key(request, _token(request)),
+        )
     if request.method == "GET":  # never cached: each click goes through
         return HttpResponseRedirect(url, headers=NO_STORE)
     return JsonResponse({"status": "ok", "recorded": recorded}, headers=NO_STORE)
+
+
+def _prefetch(request: HttpRequest) -> bool:
+    """A browser fetching the link ahead of a click (``Sec-Purpose``/``Purpose: prefetch``)."""
+    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
+    return "prefetch" in purpose.lower() or request.headers.get("X-Moz") == "prefetch"
+
+
+def _click_key(request: HttpRequest, token: str) -> str:
+    """The click's outbox id: the same token sent again by the same visitor (the session's
+    visitor with consent, else the client's address and browser) within
+    :data:`CLICK_REPLAY_SECONDS` is the same click, recorded once."""
+    if tracking_allowed(request) and getattr(request, "session", None) is not None:
+        who = "visitor:" + get_visitor_id(request)
+    else:
+        who = f"client:{client_address(request.META)}:{request.headers.get('User-Agent', '')}"
+    bucket = int(time.time() // CLICK_REPLAY_SECONDS)
+    return hashlib.sha256(f"{token}\n{who}\n{bucket}".encode()).hexdigest()
 
 
 def _same_site(request: HttpRequest, url: str) -> bool:

@@ -108,3 +108,25 @@ def test_default_labels_must_be_a_bool(settings: Any) -> None:
     settings.CLERK = {**settings.CLERK, "DEFAULT_LABELS": "yes"}
     messages = [m for m in run_checks() if m.id == "django_clerk.E041"]
     assert any("DEFAULT_LABELS" in m.msg for m in messages)
+
+
+@pytest.mark.parametrize("given", [[], "", ()])
+def test_empty_labels_are_no_labels_the_default_applies(
+    client: ClerkClient, clerk_api: FakeClerkAPI, given: Any
+) -> None:
+    client.popular(limit=3, labels=given)
+    assert sent(clerk_api, "recommendations/popular")["labels"] == ["recommendations/popular"]
+    clerk_api.reset()
+    client.labelled(given).search("mug")
+    assert sent(clerk_api, "search/search")["labels"] == ["search/search"]
+
+
+@pytest.mark.parametrize("given", [5, 1.5, object(), b"x", {"a": 1}])
+def test_labels_that_are_no_list_are_refused_plainly(
+    client: ClerkClient, clerk_api: FakeClerkAPI, given: Any
+) -> None:
+    with pytest.raises(ValueError, match="labels must be a string or a list of strings"):
+        client.popular(limit=3, labels=given)
+    with pytest.raises(ValueError, match="labels must be a string or a list of strings"):
+        client.labelled(given)
+    assert clerk_api.calls("POST", "recommendations/popular") == []

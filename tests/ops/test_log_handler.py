@@ -94,9 +94,11 @@ def test_no_recursion_and_no_loss_when_clerk_fails(handler, clerk_api):
 @realdb
 def test_the_queue_reaches_the_outbox_at_exit(clerk_store):
     handler = ClerkLogHandler(store="default")
-    record = logging.LogRecord("django_clerk.x", logging.ERROR, __file__, 1, "bye", (), None)
-    for _ in range(50):
-        handler.handle(record)
+    for n in range(50):
+        line = f"bye {n}"
+        handler.handle(
+            logging.LogRecord("django_clerk.x", logging.ERROR, __file__, 1, line, (), None)
+        )
     handler.flush()  # what logging's shutdown does at exit
     assert handler.lines.qsize() == 0
     assert PendingChange.objects.filter(entity=LOG_LINE).count() == 50
@@ -123,3 +125,48 @@ def test_a_key_cut_by_the_length_limit_never_leaves_its_start():
     assert "k3y" not in cut and cut.endswith("***") and len(cut) <= MAX_MESSAGE + 3
     assert scrubbed(f"a {key} b", [key]) == "a *** b"
     assert scrubbed("nothing secret", [key]) == "nothing secret"
+
+
+@realdb
+def test_lines_repeated_while_clerk_is_down_stay_few(handler, clerk_api, monkeypatch):
+    """Clerk down, the same warning logged before each of 20 deliveries (within one hour):
+    the outbox holds one line of it, counting the repeats."""
+    from django_clerk import log_handler
+
+    hour = time.time() // 3600 * 3600
+    monkeypatch.setattr(log_handler.time, "time", lambda: hour + 1)
+    watched = logging.getLogger("django_clerk.sync")
+    watched.addHandler(handler)
+    try:
+        clerk_api.go_down("503")
+        for _ in range(20):
+            logging.getLogger("django_clerk.ops_test").warning("Clerk.io looks down")
+            assert handler.wait_sent()
+            PendingChange.objects.retry_now()
+            deliver_due()
+        rows = list(PendingChange.objects.filter(entity=LOG_LINE))
+        assert len(rows) == 1 and rows[0].payload["metadata"]["repeated"] == 20
+        clerk_api.come_up()
+        PendingChange.objects.retry_now()
+        deliver_due()
+        (line,) = lines(clerk_api)
+        assert line["message"] == "Clerk.io looks down" and line["metadata"]["repeated"] == 20
+    finally:
+        watched.removeHandler(handler)
+
+
+@realdb
+def test_a_line_older_than_a_day_is_dropped_not_sent(handler, clerk_api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    logging.getLogger("django_clerk.ops_test").warning("stale")
+    logging.getLogger("django_clerk.ops_test").warning("kept")
+    assert handler.wait_sent()
+    day_ago = timezone.now() - timedelta(days=1, minutes=1)
+    PendingChange.objects.filter(payload__message="stale").update(created_at=day_ago)
+    report = deliver_due()
+    assert report.upserted == 1 and report.dropped == 1
+    assert [line["message"] for line in lines(clerk_api)] == ["kept"]
+    assert not PendingChange.objects.filter(entity=LOG_LINE).exists()

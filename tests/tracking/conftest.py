@@ -54,6 +54,11 @@ def pending(entity: str) -> list[PendingChange]:
     return list(PendingChange.objects.filter(entity=entity).order_by("pk"))
 
 
+def waiting() -> list[PendingChange]:
+    """The outbox's rows, but sales remembered as sent."""
+    return list(PendingChange.objects.exclude(state=PendingChange.State.SENT).order_by("pk"))
+
+
 def make_due() -> int:
     """Every pending event due now (a grace delay or a backoff over)."""
     return PendingChange.objects.retry_now()

@@ -65,3 +65,15 @@ def test_the_grace_delay_is_a_checked_number(settings: Any) -> None:
 
     settings.CLERK = {**settings.CLERK, "TRACKING_SALE_GRACE_SECONDS": -1}
     assert [m.id for m in check_settings()] == ["django_clerk.E009"]
+
+
+def test_both_sales_on_a_task_backend_that_cannot_defer_is_w122(settings: Any) -> None:
+    from tests.sync.conftest import DUMMY_BACKEND, IMMEDIATE_BACKEND
+
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE_BACKEND}}  # cannot defer
+    ((check_id, msg),) = ids(settings, SYNC_DELIVERY="task", TRACKING={"sales": "both"})
+    assert check_id == "django_clerk.W122" and "ImmediateBackend" in msg
+    assert ids(settings, TRACKING={"sales": "server"}) == []  # due at once: the commit sends
+    assert ids(settings, SYNC_DELIVERY="thread", TRACKING={"sales": "both"}) == []
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}  # can defer
+    assert ids(settings, SYNC_DELIVERY="task") == []

@@ -4,6 +4,7 @@ and a link that logs the click then redirects, only within the site."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -48,10 +49,11 @@ def test_a_beaconed_click_reaches_clerk_with_api_labels_and_visitor(
     answer = client.post("/clerk/click/", {"t": attribute_token(html)})
     assert answer.status_code == 200 and answer.json() == {"status": "ok", "recorded": True}
     assert answer["Cache-Control"] == "private, no-store"
-    client.post("/clerk/click/", {"t": attribute_token(html)})  # each click counts
+    other = render("<a {% clerk_click p api 'Other' %}>", p=shop.product, api=API)
+    client.post("/clerk/click/", {"t": attribute_token(other)})  # each click counts
     assert len(pending(CLICK)) == 2
     deliver()
-    first, second = clerk_api.logged("log/click")
+    first, second = sorted(clerk_api.logged("log/click"), key=lambda c: c["labels"] != [LABEL])
     assert first["product"] == second["product"] == shop.clerk_id(shop.product)
     assert first["api"] == API and first["labels"] == [LABEL]
     assert re.fullmatch(r"[0-9a-f]{32}", first["visitor"])
@@ -165,3 +167,54 @@ def test_the_example_homes_popular_block_logs_clicks(
         ["Home - Popular right now"],
     )
     assert 'var url = "/clerk/click/";' in html
+
+
+def test_a_replayed_click_token_is_one_click(
+    clerk_store: Any, clerk_api: Any, client: Any, settings: Any
+) -> None:
+    token = click_token(clerk_store.pk, 1, API, [LABEL], "/p/1/")
+    for _ in range(50):
+        assert client.post("/clerk/click/", {"t": token}).json()["recorded"] is True
+        assert client.get("/clerk/click/", {"t": token}).status_code == 302
+    assert len(pending(CLICK)) == 1
+    other = client.post("/clerk/click/", {"t": token}, REMOTE_ADDR="192.0.2.9")
+    assert other.json()["recorded"] is True  # another client: another click
+    settings.CLERK = {**settings.CLERK, "TRACKING_CONSENT": True}
+    client.post("/clerk/click/", {"t": token})  # with consent: the session's visitor
+    client.post("/clerk/click/", {"t": token})
+    assert len(pending(CLICK)) == 3
+    deliver()
+    assert len(clerk_api.logged("log/click")) == 3
+
+
+def test_a_replay_after_the_window_is_another_click(
+    clerk_store: Any, client: Any, monkeypatch: Any
+) -> None:
+    from django_clerk.tracking import views
+
+    token = click_token(clerk_store.pk, 1, API, [], "/p/1/")
+    client.post("/clerk/click/", {"t": token})
+    later = time.time() + views.CLICK_REPLAY_SECONDS
+    monkeypatch.setattr(views.time, "time", lambda: later)
+    client.post("/clerk/click/", {"t": token})
+    assert len(pending(CLICK)) == 2
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+        {"HTTP_PURPOSE": "prefetch"},
+        {"HTTP_X_MOZ": "prefetch"},
+    ],
+)
+def test_a_prefetch_of_the_link_is_not_a_click(
+    clerk_store: Any, client: Any, headers: dict[str, str]
+) -> None:
+    token = click_token(clerk_store.pk, 1, API, [], "/p/1/")
+    answer = client.get("/clerk/click/", {"t": token}, **headers)
+    assert answer.status_code == 302 and answer["Location"] == "/p/1/"
+    assert pending(CLICK) == []
+    assert client.get("/clerk/click/", {"t": token}).status_code == 302  # the click itself
+    assert len(pending(CLICK)) == 1

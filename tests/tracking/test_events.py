@@ -189,3 +189,54 @@ def test_an_unreadable_event_is_kept_failed(clerk_store: Any, clerk_api: Any) ->
     (row,) = PendingChange.objects.all()
     assert report.failed == 1 and row.state == PendingChange.State.FAILED
     assert "Unreadable view event" in row.last_error and clerk_api.logged("log/product") == []
+
+
+@pytest.mark.usefixtures("refunds")
+def test_loaded_return_rows_are_not_returns(clerk_store: Any) -> None:
+    from shop.models import OrderLine
+
+    shop = example_shop()
+    PendingChange.objects.filter(entity=RETURN).delete()
+    line = OrderLine(
+        order=shop.order, product=shop.other_product, quantity=1, unit_price=Decimal("8")
+    )
+    line.save_base(raw=True)  # as ``loaddata`` saves
+    assert OrderLine.objects.filter(pk=line.pk).exists()
+    assert pending(RETURN) == []
+
+
+def test_a_return_that_cannot_be_recorded_never_breaks_the_shops_save(
+    clerk_store: Any, settings: Any, caplog: Any
+) -> None:
+    from django.db import transaction
+    from shop.models import Order, OrderLine
+
+    shop = example_shop()
+    settings.CLERK = {  # the quantity names the order: no number
+        **settings.CLERK,
+        "RETURN_MODELS": {"shop.OrderLine": {"quantity": "order"}},
+    }
+    with transaction.atomic():
+        line = OrderLine.objects.create(
+            order=shop.order, product=shop.other_product, quantity=1, unit_price=Decimal("8")
+        )
+        assert Order.objects.filter(pk=shop.order.pk).exists()  # the transaction goes on
+    assert OrderLine.objects.filter(pk=line.pk).exists() and pending(RETURN) == []
+    assert "could not be recorded" in caplog.text
+
+
+def test_ids_given_as_uuids_are_named_alike_in_events_and_in_parameters(
+    clerk_store: Any, make_request: Any
+) -> None:
+    import uuid
+
+    from django_clerk.mapping.registry import parameter_clerk_ids
+
+    key = uuid.UUID("7f1c0e52-3b9d-4a43-9a4e-0c4f5d2b8e11")
+    assert track_product_view(make_request(), key)
+    (row,) = pending(PRODUCT_VIEW)
+    assert row.payload["product"] == str(key)
+    assert parameter_clerk_ids({"products": [key], "product": key}) == {
+        "products": [str(key)],
+        "product": str(key),
+    }
