@@ -132,7 +132,9 @@ class PendingChange(models.Model):
                 fields=["store", "entity", "object_id"], name="django_clerk_pending_unique"
             )
         ]
-        indexes = [models.Index(fields=["state", "due_at"], name="django_clerk_pending_due")]
+        # In the delivery's order (``due_at``, then ``pk``): a claim reads the first due rows
+        # of the index, however many rows the outbox holds, and sorts nothing.
+        indexes = [models.Index(fields=["state", "due_at", "id"], name="django_clerk_pending_next")]
 
     def __str__(self) -> str:
         return f"{self.entity} {self.object_id} → {self.store_id}"

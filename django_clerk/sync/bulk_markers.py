@@ -28,7 +28,7 @@ from django.db import transaction
 
 from django_clerk.models import PendingChange
 from django_clerk.sync.outbox_rows import upsert_object_ids
-from django_clerk.sync.settling import DeliveryReport, settle_failed
+from django_clerk.sync.settling import Claim, DeliveryReport, settle_failed
 
 logger = logging.getLogger("django_clerk.sync")
 
@@ -93,7 +93,7 @@ def marker_object_ids(payload: Any) -> tuple[str, list[str]] | None:
         return None
 
 
-def expand_claimed(token: str, markers: list[PendingChange], using: str) -> DeliveryReport:
+def expand_claimed(claim: Claim, markers: list[PendingChange]) -> DeliveryReport:
     """Replace each claimed marker by one pending change per object it names (due now), one
     marker per transaction. A marker that lost the token meanwhile (its claim ran out and
     another delivery took it, or an admin released it) is left to whoever holds it now."""
@@ -102,14 +102,14 @@ def expand_claimed(token: str, markers: list[PendingChange], using: str) -> Deli
         named = marker_object_ids(marker.payload)
         if named is None:
             reason = "Not a bulk change: its payload names no objects"
-            report.failed += settle_failed(token, {marker.object_id: reason}, using)
+            report.failed += settle_failed(claim, {marker.object_id: reason})
             continue
         entity, object_ids = named
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=claim.using):
             # First statement: a write, so SQLite takes its write lock before reading anything.
-            taken = PendingChange.objects.using(using).filter(pk=marker.pk, lease=token)
-            if not taken._raw_delete(using):
+            taken = PendingChange.objects.using(claim.using).filter(pk=marker.pk, lease=claim.token)
+            if not taken._raw_delete(claim.using):
                 continue
-            upsert_object_ids(marker.store_id, entity, object_ids, using)
+            upsert_object_ids(claim.store_id, entity, object_ids, claim.using)
         logger.debug("Clerk.io bulk change expanded: %d %s", len(object_ids), entity)
     return report

@@ -48,6 +48,7 @@ from django_clerk.sync.entities import store_entities
 from django_clerk.sync.events import EVENT_KINDS, deliver_events
 from django_clerk.sync.forgets import deliver_forgets
 from django_clerk.sync.settling import (
+    Claim,
     DeliveryReport,
     settle_failed,
     settle_ok,
@@ -81,11 +82,11 @@ def deliver_due(
     report = DeliveryReport()
     batches = consecutive_failures = 0
     while max_batches is None or batches < max_batches:
-        claim = claim_batch(store_ids=store_ids, entities=entities, using=using)
-        if claim is None:
+        claimed = claim_batch(store_ids=store_ids, entities=entities, using=using)
+        if claimed is None:
             break
         batches += 1
-        result = deliver_batch(*claim, using=using, yield_gil=yield_gil)
+        result = deliver_batch(*claimed, yield_gil=yield_gil)
         report += result
         if result.transient_failures:
             consecutive_failures += 1
@@ -106,8 +107,8 @@ def claim_batch(
     store_ids: list[int] | None = None,
     entities: list[str] | None = None,
     using: str = "default",
-) -> tuple[str, list[PendingChange]] | None:
-    """Claim up to ``SYNC_BATCH_SIZE`` due rows of one store and entity: ``(token, rows)``."""
+) -> tuple[Claim, list[PendingChange]] | None:
+    """Claim up to ``SYNC_BATCH_SIZE`` due rows of one store and entity: ``(claim, rows)``."""
     now = timezone.now()
     due = _due(now, store_ids, entities, using)
     # With row locks, concurrent deliveries skip each other's candidates; without (SQLite),
@@ -137,7 +138,9 @@ def claim_batch(
             .filter(pk__in=ids, claimed_until=lease)
             .order_by("pk")
         )
-    return (token, rows) if rows else None
+    if not rows:
+        return None
+    return Claim(token, store_id, entity, using, {row.object_id: row.pk for row in rows}), rows
 
 
 def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet[Any, Any]:
@@ -150,22 +153,21 @@ def _due(now: Any, store_ids: Any, entities: Any, using: str) -> QuerySet[Any, A
 
 
 def deliver_batch(
-    token: str, rows: list[PendingChange], *, using: str = "default", yield_gil: bool = True
+    claim: Claim, rows: list[PendingChange], *, yield_gil: bool = True
 ) -> DeliveryReport:
-    """Push the claimed ``rows`` (one store, one entity) and settle each of them."""
+    """Push the claimed ``rows`` (of the claim's store and entity) and settle each of them."""
     report = DeliveryReport()
-    first = rows[0]
-    entity = first.entity
-    store = Store.objects.using(using).filter(pk=first.store_id, is_active=True).first()
+    entity, using = claim.entity, claim.using
+    store = Store.objects.using(using).filter(pk=claim.store_id, is_active=True).first()
     if entity == FORGET:
-        return deliver_forgets(token, rows, store, using)
+        return deliver_forgets(claim, rows, store)
     if entity == BULK:
-        return expand_claimed(token, rows, using)
+        return expand_claimed(claim, rows)
     if entity in EVENT_KINDS:
-        return deliver_events(token, rows, store, using)
+        return deliver_events(claim, rows, store)
     serializers = get_serializers(entity)
     if store is None or not serializers or entity not in store_entities(store):
-        report.dropped = settle_ok(token, [r.object_id for r in rows], using)
+        report.dropped = settle_ok(claim, [r.object_id for r in rows])
         return report
 
     payloads: dict[str, dict[str, Any]] = {}
@@ -187,7 +189,7 @@ def deliver_batch(
                 gone[oid] = registry.clerk_id(serializer, key)
 
     if gone and entity in NEVER_DELETED:
-        report.dropped = settle_ok(token, list(gone), using)
+        report.dropped = settle_ok(claim, list(gone))
         gone = {}
     client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
     try:
@@ -199,8 +201,8 @@ def deliver_batch(
     finally:
         client.close()
 
-    report.upserted = settle_ok(token, upserted.ok, using)
-    report.deleted = settle_ok(token, deleted.ok, using)
+    report.upserted = settle_ok(claim, upserted.ok)
+    report.deleted = settle_ok(claim, deleted.ok)
     if upserted.ok or deleted.ok:
         send_safely(
             changes_delivered,
@@ -215,7 +217,7 @@ def deliver_batch(
     error = upserted.error or deleted.error
     retry = set(upserted.retry) | set(deleted.retry)
     if retry:
-        report.retrying = settle_retry(token, rows, retry, error, using)
+        report.retrying = settle_retry(claim, rows, retry, error)
         if classify(error) is Failure.TRANSIENT:
             report.transient_failures = 1
             logger.warning("Clerk.io %s push to %s will be retried: %s", entity, store.code, error)
@@ -229,7 +231,7 @@ def deliver_batch(
             )
     elif report.delivered:
         _wake_waiting(store.pk, entity, using)
-    report.failed += settle_failed(token, failed, using)
+    report.failed += settle_failed(claim, failed)
     _announce_failures(store, entity, retry, error, failed)
     # Rows changed again while we sent them lost our token: release them for the next round.
     PendingChange.objects.using(using).filter(

@@ -36,8 +36,8 @@ from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
 from django_clerk.sync.settling import (
+    Claim,
     DeliveryReport,
-    mine,
     settle_failed,
     settle_ok,
     settle_retry,
@@ -54,31 +54,30 @@ class Unreadable(Exception):
 
 
 def deliver_events(
-    token: str, rows: list[PendingChange], store: Store | None, using: str
+    claim: Claim, rows: list[PendingChange], store: Store | None
 ) -> DeliveryReport:
     """Send each row's event to ``store``'s Clerk, in turn. An event Clerk refuses is kept as
     failed and the next one is sent; any other error stops the batch, and the rows not yet
     sent are due again after a backoff. What is logged while log lines are sent is not
     sent to the remote log."""
-    if rows[0].entity != LOG_LINE:
-        return _deliver(token, rows, store, using)
+    if claim.entity != LOG_LINE:
+        return _deliver(claim, rows, store)
     sending_log_lines.active = True
     try:
-        return _deliver(token, rows, store, using)
+        return _deliver(claim, rows, store)
     finally:
         sending_log_lines.active = False
 
 
-def _deliver(
-    token: str, rows: list[PendingChange], store: Store | None, using: str
-) -> DeliveryReport:
+def _deliver(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
     report = DeliveryReport()
+    using = claim.using
     if store is None or not store.public_key_in_force:  # nobody to tell
-        report.dropped = settle_ok(token, [row.object_id for row in rows], using)
+        report.dropped = settle_ok(claim, [row.object_id for row in rows])
         return report
-    if rows[0].entity == SALE:
+    if claim.entity == SALE:
         forget_old_sales(store, using)
-    elif rows[0].entity == LOG_LINE:
+    elif claim.entity == LOG_LINE:
         forget_old_log_lines(store, using)
     sent: list[str] = []
     dropped: list[str] = []
@@ -112,20 +111,20 @@ def _deliver(
             sent.append(row.object_id)
     finally:
         client.close()
-    if rows[0].entity == SALE:
+    if claim.entity == SALE:
         report.upserted = remember_sales(rows, sent, using)
     else:
-        report.upserted = settle_ok(token, sent, using)
-    report.dropped = settle_ok(token, dropped, using)
+        report.upserted = settle_ok(claim, sent)
+    report.dropped = settle_ok(claim, dropped)
     if refused:
-        report.failed = settle_failed(token, refused, using)
+        report.failed = settle_failed(claim, refused)
         logger.error("Clerk.io store %s refused %d event(s)", store.code, len(refused))
     waiting = {row.object_id for row in rows} - set(sent) - set(dropped) - set(refused)
     if error is None or not waiting:
-        _release(token, rows, waiting, using)
+        _release(claim, rows, waiting)
         return report
-    report.retrying = settle_retry(token, rows, waiting, error, using)
-    _release(token, rows, set(), using)
+    report.retrying = settle_retry(claim, rows, waiting, error)
+    _release(claim, rows, set())
     if classify(error) is Failure.TRANSIENT:
         report.transient_failures = 1
         logger.warning("Clerk.io events of store %s will be sent again: %s", store.code, error)
@@ -134,12 +133,12 @@ def _deliver(
     return report
 
 
-def _release(token: str, rows: list[PendingChange], unsent: set[str], using: str) -> None:
+def _release(claim: Claim, rows: list[PendingChange], unsent: set[str]) -> None:
     """Give back the rows not sent for lack of time (due now, no attempt counted) and those
     recorded again while they were sent (they lost the token: the next delivery sends them)."""
     if unsent:
-        mine(token, unsent, using).update(lease=None, claimed_until=None)
-    PendingChange.objects.using(using).filter(
+        claim.held(unsent).update(lease=None, claimed_until=None)
+    PendingChange.objects.using(claim.using).filter(
         pk__in=[row.pk for row in rows], lease__isnull=True
     ).update(claimed_until=None)
 

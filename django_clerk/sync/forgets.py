@@ -18,24 +18,28 @@ from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange, Store
-from django_clerk.sync.settling import DeliveryReport, settle_failed, settle_ok, settle_retry
+from django_clerk.sync.settling import (
+    Claim,
+    DeliveryReport,
+    settle_failed,
+    settle_ok,
+    settle_retry,
+)
 
 logger = logging.getLogger("django_clerk.sync")
 
 
-def deliver_forgets(
-    token: str, rows: list[PendingChange], store: Store | None, using: str
-) -> DeliveryReport:
+def deliver_forgets(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
     """Ask ``store``'s Clerk to forget each row's address, in turn. An address Clerk refuses
     is kept as failed (for an admin) and the next one is asked; any other error stops the
     batch, and the rows not yet confirmed are due again after a backoff."""
     report = DeliveryReport()
     if store is None:  # the store was deactivated or deleted: nobody to ask
-        report.dropped = settle_ok(token, [row.object_id for row in rows], using)
+        report.dropped = settle_ok(claim, [row.object_id for row in rows])
         return report
     if not store.credentials().private_key:  # kept for an admin: the keys may come back
         reason = f"Store {store.code!r} has no private key to ask Clerk to forget with."
-        report.failed = settle_failed(token, {row.object_id: reason for row in rows}, using)
+        report.failed = settle_failed(claim, {row.object_id: reason for row in rows})
         logger.error("Clerk.io requests to forget a person wait: %s", reason)
         return report
     done: list[str] = []
@@ -56,14 +60,14 @@ def deliver_forgets(
             done.append(row.object_id)
     finally:
         client.close()
-    report.deleted = settle_ok(token, done, using)
+    report.deleted = settle_ok(claim, done)
     if refused:
-        report.failed = settle_failed(token, refused, using)
+        report.failed = settle_failed(claim, refused)
         logger.error("Clerk.io store %s refused to forget %d person(s)", store.code, len(refused))
     waiting = {row.object_id for row in rows} - set(done) - set(refused)
     if error is None or not waiting:
         return report
-    report.retrying = settle_retry(token, rows, waiting, error, using)
+    report.retrying = settle_retry(claim, rows, waiting, error)
     if classify(error) is Failure.TRANSIENT:
         report.transient_failures = 1
         logger.warning("Clerk.io store %s will be asked to forget again: %s", store.code, error)

@@ -151,15 +151,15 @@ def test_a_marker_is_expanded_once_by_the_delivery_that_holds_it(clerk_store):
 
     made = products(5)
     Product.objects.update(stock=1)
-    first_token, first_rows = claim_batch()
+    first_claim, first_rows = claim_batch()
     PendingChange.objects.filter(entity=BULK).update(claimed_until=timezone.now() - timedelta(1))
-    second_token, second_rows = claim_batch()
+    second_claim, second_rows = claim_batch()
     assert [r.pk for r in first_rows] == [r.pk for r in second_rows]
 
-    expand_claimed(first_token, first_rows, "default")
+    expand_claimed(first_claim, first_rows)
     assert len(markers()) == 1 and not PendingChange.objects.filter(entity="products").exists()
-    expand_claimed(second_token, second_rows, "default")
-    expand_claimed(second_token, second_rows, "default")
+    expand_claimed(second_claim, second_rows)
+    expand_claimed(second_claim, second_rows)
     assert markers() == []
     expanded = PendingChange.objects.filter(entity="products")
     assert sorted(expanded.values_list("object_id", flat=True)) == sorted(str(p.pk) for p in made)
@@ -279,7 +279,7 @@ def test_expansions_of_one_marker_at_the_same_moment_write_its_rows_once(
         PendingChange(store_id=1, entity=BULK, object_id=f"bulk-{n}", payload=payload)
         for n, payload in enumerate(bulk_markers.range_payloads("products", "", range(1, 61)))
     )
-    token, claimed = claim_batch(using=using)
+    claim, claimed = claim_batch(using=using)
     assert len(claimed) == 6
     written: list[int] = []
     real_upsert = bulk_markers.upsert_object_ids
@@ -295,7 +295,7 @@ def test_expansions_of_one_marker_at_the_same_moment_write_its_rows_once(
     def expand():
         try:
             barrier.wait()
-            expand_claimed(token, claimed, using)
+            expand_claimed(claim, claimed)
         except BaseException as exc:  # the test fails on it
             errors.append(exc)
         finally:

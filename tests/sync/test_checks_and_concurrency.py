@@ -128,7 +128,7 @@ def test_claim_skips_rows_locked_by_an_open_transaction(clerk_store, make_produc
     thread.start()
     assert locked.wait(10)
     try:
-        _token, rows = claim_batch()  # does not wait for the shop's transaction
+        _claim, rows = claim_batch()  # does not wait for the shop's transaction
         assert [r.object_id for r in rows] == [str(second.pk)]
     finally:
         release.set()

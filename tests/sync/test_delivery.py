@@ -272,7 +272,7 @@ def test_wrong_keys_keep_the_batch_pending_without_bisecting(make_store, clerk_a
 
 def test_a_crashed_delivery_is_taken_over_after_the_lease(clerk_store, clerk_api, make_product):
     product = make_product()
-    _token, rows = claim_batch()  # a delivery claims, then its process dies
+    _claim, rows = claim_batch()  # a delivery claims, then its process dies
     assert [r.object_id for r in rows] == [str(product.pk)]
     assert claim_batch() is None  # claimed: nobody else takes it
     assert deliver_due().calls == 0
@@ -285,11 +285,11 @@ def test_change_during_a_delivery_is_delivered_again(clerk_store, clerk_api, mak
     from django_clerk.sync.delivery import deliver_batch
 
     product = make_product(name="Old")
-    token, rows = claim_batch()
+    claim, rows = claim_batch()
     product.name = "New"  # changes while the claimed batch is on its way
     product.save()
     PendingChange.objects.update(due_at=timezone.now() - timedelta(seconds=1))
-    deliver_batch(token, rows)
+    deliver_batch(claim, rows)
     row = PendingChange.objects.get()  # kept: the object changed after the claim
     assert (row.state, row.lease, row.claimed_until) == ("pending", None, None)
     deliver_due()
