@@ -53,9 +53,7 @@ class Unreadable(Exception):
     """A row whose payload cannot be sent."""
 
 
-def deliver_events(
-    claim: Claim, rows: list[PendingChange], store: Store | None
-) -> DeliveryReport:
+def deliver_events(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
     """Send each row's event to ``store``'s Clerk, in turn. An event Clerk refuses is kept as
     failed and the next one is sent; any other error stops the batch, and the rows not yet
     sent are due again after a backoff. What is logged while log lines are sent is not
