@@ -122,22 +122,31 @@ def claim_batch(
         if head is None:
             return None
         store_id, entity = head
-        ids = list(
-            candidates.filter(store_id=store_id, entity=entity)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[: int(clerk_settings.SYNC_BATCH_SIZE)]
-        )
+        batch = candidates.filter(store_id=store_id, entity=entity).order_by("due_at", "pk")
+        size = int(clerk_settings.SYNC_BATCH_SIZE)
         token = uuid.uuid4().hex
         lease = now + timedelta(seconds=float(clerk_settings.SYNC_LEASE_SECONDS))
-        # Compare-and-set: only rows still unclaimed are taken.
-        due.filter(pk__in=ids).update(lease=token, claimed_until=lease)
-        # Ours are the rows with our lease time: a save right after the claim clears the
-        # token (not the lease), and such a row must still be released by this delivery.
-        rows = list(
-            PendingChange.objects.using(using)
-            .filter(pk__in=ids, claimed_until=lease)
-            .order_by("pk")
-        )
+        if skip_locked:
+            # The rows are locked until the claim commits: nobody changes them meanwhile, so
+            # they are read once, whole, and claimed by key.
+            rows = sorted(batch[:size], key=lambda row: row.pk)
+            ids = [row.pk for row in rows]
+            PendingChange.objects.using(using).filter(pk__in=ids).update(
+                lease=token, claimed_until=lease
+            )
+            for row in rows:
+                row.lease, row.claimed_until = token, lease
+        else:
+            ids = list(batch.values_list("pk", flat=True)[:size])
+            # Compare-and-set: only rows still unclaimed are taken.
+            due.filter(pk__in=ids).update(lease=token, claimed_until=lease)
+            # Ours are the rows with our lease time: a save right after the claim clears the
+            # token (not the lease), and such a row must still be released by this delivery.
+            rows = list(
+                PendingChange.objects.using(using)
+                .filter(pk__in=ids, claimed_until=lease)
+                .order_by("pk")
+            )
     if not rows:
         return None
     return Claim(token, store_id, entity, using, {row.object_id: row.pk for row in rows}), rows
@@ -233,10 +242,13 @@ def deliver_batch(
         _wake_waiting(store.pk, entity, using)
     report.failed += settle_failed(claim, failed)
     _announce_failures(store, entity, retry, error, failed)
-    # Rows changed again while we sent them lost our token: release them for the next round.
-    PendingChange.objects.using(using).filter(
-        pk__in=[r.pk for r in rows], lease__isnull=True
-    ).update(claimed_until=None)
+    # Rows changed again while we sent them lost our token (so no settling above counted
+    # them): release them for the next round.
+    settled = report.delivered + report.dropped + report.retrying + report.failed
+    if settled < len(rows):
+        PendingChange.objects.using(using).filter(
+            pk__in=[r.pk for r in rows], lease__isnull=True
+        ).update(claimed_until=None)
     return report
 
 
