@@ -50,6 +50,7 @@ from django_clerk.sync.forgets import deliver_forgets
 from django_clerk.sync.settling import (
     Claim,
     DeliveryReport,
+    by_keys,
     settle_failed,
     settle_ok,
     settle_retry,
@@ -131,7 +132,7 @@ def claim_batch(
             # they are read once, whole, and claimed by key.
             rows = sorted(batch[:size], key=lambda row: row.pk)
             ids = [row.pk for row in rows]
-            PendingChange.objects.using(using).filter(pk__in=ids).update(
+            PendingChange.objects.using(using).filter(**by_keys(ids)).update(
                 lease=token, claimed_until=lease
             )
             for row in rows:
@@ -183,7 +184,7 @@ def deliver_batch(
     gone: dict[str, Any] = {}
     by_source, failed = _split_by_source(serializers, rows)
     for serializer, (_, keys) in by_source.items():
-        objects = serializer.feed_queryset(store).using(using).filter(pk__in=keys.values())
+        objects = serializer.feed_queryset(store).using(using).filter(**by_keys(keys.values()))
         found, bad = push.serialize_each(serializer, objects, store, yield_gil=yield_gil)
         # Rendered objects are named by their key as the database gives it back; a row is
         # matched through its parsed key, so a key recorded in another spelling (a UUID in
@@ -247,7 +248,7 @@ def deliver_batch(
     settled = report.delivered + report.dropped + report.retrying + report.failed
     if settled < len(rows):
         PendingChange.objects.using(using).filter(
-            pk__in=[r.pk for r in rows], lease__isnull=True
+            **by_keys([r.pk for r in rows]), lease__isnull=True
         ).update(claimed_until=None)
     return report
 

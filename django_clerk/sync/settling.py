@@ -9,7 +9,7 @@ grow with the outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -53,6 +53,18 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     return min(float(clerk_settings.SYNC_RETRY_BACKOFF) * 2.0 ** max(attempts - 1, 0), cap)
 
 
+def by_keys(keys: Collection[Any]) -> dict[str, Any]:
+    """The lookup of the rows with primary keys ``keys``: a range when they are every
+    integer between the lowest and the highest (a batch of a backlog usually is), which the
+    database reads as one index range and the driver passes as two values, else ``pk__in``."""
+    ints = [key for key in keys if isinstance(key, int) and not isinstance(key, bool)]
+    if ints and len(ints) == len(keys):
+        low, high = min(ints), max(ints)
+        if high - low + 1 == len(set(ints)) == len(ints):
+            return {"pk__range": (low, high)}
+    return {"pk__in": list(keys)}
+
+
 @dataclass(frozen=True)
 class Claim:
     """A delivery's hold on a batch of rows of the database ``using``: its lease token, the
@@ -70,7 +82,7 @@ class Claim:
         holds (a text ``object_id IN (...)`` list is planned as a scan of the table)."""
         keys = [self.row_keys[object_id] for object_id in object_ids if object_id in self.row_keys]
         return PendingChange.objects.using(self.using).filter(
-            pk__in=keys, store_id=self.store_id, entity=self.entity, lease=self.token
+            **by_keys(keys), store_id=self.store_id, entity=self.entity, lease=self.token
         )
 
 

@@ -59,3 +59,14 @@ def test_claims_and_settling_do_not_read_the_whole_outbox(clerk_store, settings)
     for plan in claim_plans:
         assert "Sort" not in plan, plan
     assert PendingChange.objects.count() == ROWS + ROWS // 10 - 80
+
+
+def test_a_run_of_integer_keys_is_read_as_a_range():
+    from django_clerk.sync.settling import by_keys
+
+    assert by_keys([3, 1, 2]) == {"pk__range": (1, 3)}
+    assert by_keys([1, 3]) == {"pk__in": [1, 3]}  # a gap
+    assert by_keys([1, 1, 2]) == {"pk__in": [1, 1, 2]}  # a repeat is no run
+    assert by_keys(["1", "2"]) == {"pk__in": ["1", "2"]}  # text keys
+    assert by_keys([True, 2]) == {"pk__in": [True, 2]}
+    assert by_keys([]) == {"pk__in": []}
