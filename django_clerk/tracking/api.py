@@ -38,6 +38,12 @@ def event_store(request: HttpRequest | None, store: Store | None = None) -> Stor
     return found if found is not None and found.public_key_in_force else None
 
 
+def server_target(kind: str, request: HttpRequest | None, store: Store | None) -> Store | None:
+    """The store an event of ``kind`` goes to from the server (see :func:`event_store`);
+    ``None`` when ``CLERK["TRACKING"]`` leaves ``kind`` to the browser, or it has no key."""
+    return event_store(request, store) if from_server(kind) else None
+
+
 def visitor_of(request: HttpRequest | None) -> str | None:
     return get_visitor_id(request) if request is not None else None
 
@@ -56,9 +62,7 @@ def track_sale(
     again replaces the pending one. With ``"sales": "both"`` it waits
     ``TRACKING_SALE_GRACE_SECONDS`` and is dropped when the confirmation page reports that
     Clerk.js logged the sale."""
-    if not from_server("sales"):
-        return False
-    target = event_store(request, store)
+    target = server_target("sales", request, store)
     if target is None:
         return False
     payload = {
@@ -75,9 +79,7 @@ def track_basket(request: HttpRequest, products: Any, *, store: Store | None = N
     Sent for a logged-in customer (with their e-mail where the store collects e-mails) and
     for a visitor who consented to tracking; the latest basket of each wins. An anonymous
     visitor without consent has no visitor id that lasts: nothing is recorded."""
-    if not from_server("baskets"):
-        return False
-    target = event_store(request, store)
+    target = server_target("baskets", request, store)
     if target is None:
         return False
     user = getattr(request, "user", None)
@@ -99,9 +101,7 @@ def track_product_view(
     request: HttpRequest | None, product: Any, *, store: Store | None = None
 ) -> bool:
     """``log/product``: the visitor viewed ``product`` (a product or its id)."""
-    if not from_server("product_views"):
-        return False
-    target = event_store(request, store)
+    target = server_target("product_views", request, store)
     if target is None:
         return False
     payload = {"product": clerk_ids(product, "products"), "visitor": visitor_of(request)}
@@ -120,9 +120,7 @@ def track_click(
     """``log/click``: the visitor clicked ``product`` in results of ``api`` (e.g.
     ``recommendations/popular``) shown under ``labels``. ``key`` names the click: clicks
     recorded under one key are sent once (by default each call is a click of its own)."""
-    if not from_server("clicks"):
-        return False
-    target = event_store(request, store)
+    target = server_target("clicks", request, store)
     if target is None:
         return False
     payload = {
@@ -139,9 +137,7 @@ def track_return(
 ) -> bool:
     """``log/returned``: ``quantity`` of ``product`` of the sale ``order`` came back. ``key``
     names the return (one event per key). Goes to ``store``, else the default store."""
-    if not from_server("returns"):
-        return False
-    target = event_store(None, store)
+    target = server_target("returns", None, store)
     if target is None:
         return False
     payload = {
