@@ -53,27 +53,33 @@ def upsert_rows(rows: list[tuple[int, str, str]], using: str) -> None:
             cursor.execute(_upsert_sql(connection.vendor, len(chunk), False), params)
 
 
-def upsert_event(
-    store_id: int, entity: str, object_id: str, payload: Any, due: datetime.datetime, using: str
-) -> None:
-    """What :func:`upsert_rows` does for one row that carries ``payload`` and is due at
-    ``due``: the payload replaces the pending one."""
+def upsert_events(rows: list[tuple[int, str, str, Any, datetime.datetime]], using: str) -> None:
+    """What :func:`upsert_rows` does for rows that carry a payload, each ``(store id, entity,
+    object id, payload, due)``, in one statement: a payload replaces the pending one. The
+    ``(store id, entity, object id)`` of ``rows`` are distinct."""
+    if not rows:
+        return
     connection = connections[using]
     now = timezone.now()
     if connection.vendor not in _FAST_VENDORS:
-        remembered = PendingChange.objects.using(using).filter(
-            store_id=store_id, entity=entity, object_id=object_id, state=PendingChange.State.SENT
-        )
-        if not remembered.exists():
-            _bulk_create([(store_id, entity, object_id)], now, (payload, due), using)
+        for store_id, entity, object_id, payload, due in rows:
+            remembered = PendingChange.objects.using(using).filter(
+                store_id=store_id,
+                entity=entity,
+                object_id=object_id,
+                state=PendingChange.State.SENT,
+            )
+            if not remembered.exists():
+                _bulk_create([(store_id, entity, object_id)], now, (payload, due), using)
         return
     stamp = connection.ops.adapt_datetimefield_value
-    params: list[Any] = [
-        *(store_id, entity, object_id, PendingChange.State.PENDING.value, 0, stamp(due)),
-        *(None, "", stamp(now), stamp(now), json.dumps(payload, separators=(",", ":"))),
-    ]
+    pending = PendingChange.State.PENDING.value
+    params: list[Any] = []
+    for store_id, entity, object_id, payload, due in rows:
+        params += [store_id, entity, object_id, pending, 0, stamp(due), None, "", stamp(now)]
+        params += [stamp(now), json.dumps(payload, separators=(",", ":"))]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection.vendor, 1, True), params)
+        cursor.execute(_upsert_sql(connection.vendor, len(rows), True), params)
 
 
 def _bulk_create(

@@ -8,5 +8,13 @@ from django_clerk.tracking.api import (
     track_return,
     track_sale,
 )
+from django_clerk.tracking.recording import events_together
 
-__all__ = ["track_basket", "track_click", "track_product_view", "track_return", "track_sale"]
+__all__ = [
+    "events_together",
+    "track_basket",
+    "track_click",
+    "track_product_view",
+    "track_return",
+    "track_sale",
+]

@@ -6,12 +6,18 @@ a delivery is asked for after the commit, so the request pays one small insert a
 waits for Clerk. A row is unique per (store, kind, object id): an event recorded again under
 the same id replaces the pending one (the latest basket of a customer wins; a sale recorded
 twice is sent once, see :attr:`~django_clerk.models.PendingChange.State.SENT`).
+
+Several events of one request (a checkout's sale and its emptied basket) can be written in
+one statement: record them inside :func:`events_together`.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import router, transaction
@@ -21,9 +27,16 @@ from django_clerk.conf import clerk_settings
 from django_clerk.models import PendingChange, Store
 from django_clerk.sync import dispatch
 from django_clerk.sync.outbox import MAX_OBJECT_ID
-from django_clerk.sync.outbox_rows import upsert_event
+from django_clerk.sync.outbox_rows import upsert_events
 
 logger = logging.getLogger("django_clerk.sync")
+
+_Event = tuple[int, str, str, Any, datetime]
+"""``(store id, entity, object id, payload, due)``: one outbox row to write."""
+_held: ContextVar[dict[tuple[str, int, str, str], _Event] | None] = ContextVar(
+    "django_clerk_events_together", default=None
+)
+"""The events recorded inside :func:`events_together`, by database and row key."""
 
 
 def record_event(
@@ -35,12 +48,49 @@ def record_event(
     if len(object_id) > MAX_OBJECT_ID:
         return False
     using = router.db_for_write(PendingChange)
-    due = timezone.now() + timedelta(seconds=delay)
-    upsert_event(store.pk, entity, object_id, payload, due, using)
-    dispatch.schedule(using)
-    if delay > 0:
-        _deliver_when_due(due, using)
+    event = (store.pk, entity, object_id, payload, timezone.now() + timedelta(seconds=delay))
+    held = _held.get()
+    if held is None:
+        _write(using, [event])
+    else:  # written when the block ends; the latest event under one id wins, as in the outbox
+        key = (using, store.pk, entity, object_id)
+        held.pop(key, None)
+        held[key] = event
     return True
+
+
+@contextmanager
+def events_together() -> Iterator[None]:
+    """Write the events recorded in the block in one statement when it ends (one round trip
+    to the database instead of one per event), e.g. a checkout's sale and emptied basket.
+
+    Use it inside the transaction that the events belong to: the block must end before the
+    commit. A block left by an exception records none of its events. Nested blocks are
+    written by the outermost.
+    """
+    if _held.get() is not None:
+        yield
+        return
+    held: dict[tuple[str, int, str, str], _Event] = {}
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    by_database: dict[str, list[_Event]] = {}
+    for (using, *_row), event in held.items():
+        by_database.setdefault(using, []).append(event)
+    for using, events in by_database.items():
+        _write(using, events)
+
+
+def _write(using: str, events: list[_Event]) -> None:
+    """Write ``events`` (distinct rows) and ask for their delivery after the commit."""
+    upsert_events(events, using)
+    dispatch.schedule(using)
+    now = timezone.now()
+    for due in {event[4] for event in events if event[4] > now}:
+        _deliver_when_due(due, using)
 
 
 def _deliver_when_due(due: Any, using: str) -> None:

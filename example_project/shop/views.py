@@ -11,7 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from django_clerk.tracking import track_basket, track_product_view, track_sale
+from django_clerk.tracking import (
+    events_together,
+    track_basket,
+    track_product_view,
+    track_sale,
+)
 from shop.cart import Cart, CartLine
 from shop.forms import AddToCartForm, CheckoutForm
 from shop.models import (
@@ -220,8 +225,9 @@ def place_order(request: HttpRequest, cart: Cart, data: dict) -> Order | None:
         line.product.stock -= line.quantity
     for product in {line.product.pk: line.product for line in locked}.values():
         product.save(update_fields=["stock", "updated_at"])
-    track_sale(order, request)  # sent after the commit, once even with Clerk.js on the page
-    track_basket(request, [])  # bought: the basket is empty (in this transaction: one commit)
+    with events_together():  # the two events in one write, in this transaction
+        track_sale(order, request)  # sent after the commit, once even with Clerk.js on the page
+        track_basket(request, [])  # bought: the basket is empty
     return order
 
 
