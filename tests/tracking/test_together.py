@@ -82,9 +82,7 @@ def test_a_block_left_by_an_exception_records_nothing(
     assert [row.payload["products"] for row in pending(BASKET)] == [[2]]
 
 
-def test_nested_blocks_are_written_by_the_outermost(
-    shop: Any, make_request: Any, ann: Any
-) -> None:
+def test_nested_blocks_are_written_by_the_outermost(shop: Any, make_request: Any, ann: Any) -> None:
     request = make_request(ann)
     with events_together():
         with events_together():
