@@ -28,7 +28,7 @@ from django.db import transaction
 
 from django_clerk.models import PendingChange
 from django_clerk.sync.outbox_rows import upsert_object_ids
-from django_clerk.sync.settling import Claim, DeliveryReport, settle_failed
+from django_clerk.sync.settling import Claim, ClaimedRow, DeliveryReport, settle_failed
 
 logger = logging.getLogger("django_clerk.sync")
 
@@ -93,7 +93,7 @@ def marker_object_ids(payload: Any) -> tuple[str, list[str]] | None:
         return None
 
 
-def expand_claimed(claim: Claim, markers: list[PendingChange]) -> DeliveryReport:
+def expand_claimed(claim: Claim, markers: list[ClaimedRow]) -> DeliveryReport:
     """Replace each claimed marker by one pending change per object it names (due now), one
     marker per transaction. A marker that lost the token meanwhile (its claim ran out and
     another delivery took it, or an admin released it) is left to whoever holds it now."""

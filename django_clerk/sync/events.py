@@ -37,6 +37,7 @@ from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETU
 from django_clerk.storefront.tracking import sale_params
 from django_clerk.sync.settling import (
     Claim,
+    ClaimedRow,
     DeliveryReport,
     settle_failed,
     settle_ok,
@@ -53,7 +54,7 @@ class Unreadable(Exception):
     """A row whose payload cannot be sent."""
 
 
-def deliver_events(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
+def deliver_events(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> DeliveryReport:
     """Send each row's event to ``store``'s Clerk, in turn. An event Clerk refuses is kept as
     failed and the next one is sent; any other error stops the batch, and the rows not yet
     sent are due again after a backoff. What is logged while log lines are sent is not
@@ -67,7 +68,7 @@ def deliver_events(claim: Claim, rows: list[PendingChange], store: Store | None)
         sending_log_lines.active = False
 
 
-def _deliver(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
+def _deliver(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> DeliveryReport:
     report = DeliveryReport()
     using = claim.using
     if store is None or not store.public_key_in_force:  # nobody to tell
@@ -131,7 +132,7 @@ def _deliver(claim: Claim, rows: list[PendingChange], store: Store | None) -> De
     return report
 
 
-def _release(claim: Claim, rows: list[PendingChange], unsent: set[str]) -> None:
+def _release(claim: Claim, rows: list[ClaimedRow], unsent: set[str]) -> None:
     """Give back the rows not sent for lack of time (due now, no attempt counted) and those
     recorded again while they were sent (they lost the token: the next delivery sends them)."""
     if unsent:
@@ -141,7 +142,7 @@ def _release(claim: Claim, rows: list[PendingChange], unsent: set[str]) -> None:
     ).update(claimed_until=None)
 
 
-def remember_sales(rows: list[PendingChange], sent: list[str], using: str) -> int:
+def remember_sales(rows: list[ClaimedRow], sent: list[str], using: str) -> int:
     """Keep the sales Clerk took as :attr:`~PendingChange.State.SENT`, so that recording one
     again sends nothing; also when it was recorded again while it was being sent (its sale
     is the same order's)."""
@@ -191,7 +192,7 @@ def forget_old_log_lines(store: Store, using: str) -> int:
     )
 
 
-def event_call(row: PendingChange, store: Store, using: str) -> Any:
+def event_call(row: ClaimedRow, store: Store, using: str) -> Any:
     """``client -> answer`` sending ``row``'s event; ``None`` when there is nothing to send
     (a sale whose order is gone). Raises :class:`Unreadable` for a malformed payload."""
     payload = row.payload if isinstance(row.payload, dict) else {}
@@ -218,7 +219,7 @@ def event_call(row: PendingChange, store: Store, using: str) -> Any:
             product, api, labels = payload["product"], payload["api"], payload.get("labels")
             return lambda client: client.log_click(product, api, visitor=visitor, labels=labels)
         if row.entity == LOG_LINE:
-            if row.created_at < timezone.now() - LOG_LINE_MAX_AGE:
+            if row.created_at is None or row.created_at < timezone.now() - LOG_LINE_MAX_AGE:
                 return None
             message, level = str(payload["message"]), str(payload["level"])
             metadata = dict(payload.get("metadata") or {})

@@ -17,9 +17,10 @@ from typing import Any
 from django_clerk.client import ClerkClient, ClerkError
 from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
-from django_clerk.models import PendingChange, Store
+from django_clerk.models import Store
 from django_clerk.sync.settling import (
     Claim,
+    ClaimedRow,
     DeliveryReport,
     settle_failed,
     settle_ok,
@@ -29,7 +30,7 @@ from django_clerk.sync.settling import (
 logger = logging.getLogger("django_clerk.sync")
 
 
-def deliver_forgets(claim: Claim, rows: list[PendingChange], store: Store | None) -> DeliveryReport:
+def deliver_forgets(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> DeliveryReport:
     """Ask ``store``'s Clerk to forget each row's address, in turn. An address Clerk refuses
     is kept as failed (for an admin) and the next one is asked; any other error stops the
     batch, and the rows not yet confirmed are due again after a backoff."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -65,6 +65,20 @@ def by_keys(keys: Collection[Any]) -> dict[str, Any]:
     return {"pk__in": list(keys)}
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """What a delivery reads of a row it claimed (not a model instance: a thousand of those,
+    with their timestamps, cost a worker more to build than the rest of its claim)."""
+
+    pk: int
+    entity: str
+    object_id: str
+    attempts: int
+    payload: Any
+    #: Read for log lines only (their age decides whether they are still sent).
+    created_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Claim:
     """A delivery's hold on a batch of rows of the database ``using``: its lease token, the
@@ -106,7 +120,7 @@ def settle_failed(claim: Claim, reasons: dict[str, str]) -> int:
     )
 
 
-def settle_retry(claim: Claim, rows: list[PendingChange], object_ids: set[str], error: Any) -> int:
+def settle_retry(claim: Claim, rows: list[ClaimedRow], object_ids: set[str], error: Any) -> int:
     """Make the rows due again after a backoff (``SYNC_RETRY_MAX_BACKOFF`` at most), with
     the error shown. There is no attempt limit: a row leaves only once Clerk took it."""
     by_attempts: dict[int, list[str]] = {}
