@@ -52,6 +52,7 @@ from django_clerk.sync.settling import (
     ClaimedRow,
     DeliveryReport,
     by_keys,
+    release_rest,
     settle_failed,
     settle_ok,
     settle_retry,
@@ -252,13 +253,8 @@ def deliver_batch(
         _wake_waiting(store.pk, entity, using)
     report.failed += settle_failed(claim, failed)
     _announce_failures(store, entity, retry, error, failed)
-    # Rows changed again while we sent them lost our token (so no settling above counted
-    # them): release them for the next round.
     settled = report.delivered + report.dropped + report.retrying + report.failed
-    if settled < len(rows):
-        PendingChange.objects.using(using).filter(
-            **by_keys([r.pk for r in rows]), lease__isnull=True
-        ).update(claimed_until=None)
+    release_rest(claim, rows, settled)
     return report
 
 

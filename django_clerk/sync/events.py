@@ -10,9 +10,8 @@ removed once Clerk answered ``{"status": "ok"}``; a sale is kept as sent instead
 ``TRACKING_SALE_MEMORY_DAYS``, so that recording it again sends nothing. An event Clerk
 refuses (or whose payload is unreadable) is kept as failed, for an admin.
 
-A delivery starts calls for at most half of ``SYNC_LEASE_SECONDS``, each call's timeout a
-quarter of it at most, so its claim never runs out while it sends; the events left over are given
-back, due at once, for the next claim. Remote log lines older than
+The calls are made in turn, within the claim's time budget
+(:mod:`~django_clerk.sync.one_call_each`). Remote log lines older than
 :data:`LOG_LINE_MAX_AGE` are dropped.
 """
 
@@ -28,21 +27,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from django_clerk.client import ClerkClient, ClerkError
-from django_clerk.client.errors import Failure, classify
 from django_clerk.conf import clerk_settings
 from django_clerk.log_lines import sending as sending_log_lines
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
-from django_clerk.sync.settling import (
-    Claim,
-    ClaimedRow,
-    DeliveryReport,
-    settle_failed,
-    settle_ok,
-    settle_retry,
-)
+from django_clerk.sync.one_call_each import Unsendable, call_each, settle_calls
+from django_clerk.sync.settling import Claim, ClaimedRow, DeliveryReport, settle_ok
 
 logger = logging.getLogger("django_clerk.sync")
 EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
@@ -50,7 +41,7 @@ LOG_LINE_MAX_AGE = timedelta(days=1)
 """A remote log line not delivered this long after it was first logged is dropped."""
 
 
-class Unreadable(Exception):
+class Unreadable(Unsendable):
     """A row whose payload cannot be sent."""
 
 
@@ -74,72 +65,13 @@ def _deliver(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> Deliv
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(claim, [row.object_id for row in rows])
         return report
+    tidy(store, claim.entity, using)
+    calls = call_each(store, rows, lambda row: event_call(row, store, using))
     if claim.entity == SALE:
-        forget_old_sales(store, using)
-    elif claim.entity == LOG_LINE:
-        forget_old_log_lines(store, using)
-    sent: list[str] = []
-    dropped: list[str] = []
-    refused: dict[str, str] = {}
-    error: Any = None
-    budget = float(clerk_settings.SYNC_LEASE_SECONDS) / 2
-    # A call may wait for the connection and then for the answer: twice its timeout.
-    timeout = min(float(clerk_settings.SYNC_TIMEOUT), budget / 2)
-    started = time.monotonic()
-    client = ClerkClient.for_store(store, timeout=timeout, retries=0)
-    try:
-        for row in rows:
-            if report.calls and time.monotonic() - started >= budget:
-                break  # the claim must outlast the calls: the rest goes to the next claim
-            try:
-                call = event_call(row, store, using)
-                if call is None:
-                    dropped.append(row.object_id)
-                    continue
-                report.calls += 1
-                call(client)
-            except Unreadable as exc:
-                refused[row.object_id] = str(exc)
-                continue
-            except ClerkError as exc:
-                if classify(exc) is Failure.REFUSED:  # this event: the others go on
-                    refused[row.object_id] = str(exc)
-                    continue
-                error = exc
-                break
-            sent.append(row.object_id)
-    finally:
-        client.close()
-    if claim.entity == SALE:
-        report.upserted = remember_sales(rows, sent, using)
+        report.upserted = remember_sales(rows, calls.sent, using)
     else:
-        report.upserted = settle_ok(claim, sent)
-    report.dropped = settle_ok(claim, dropped)
-    if refused:
-        report.failed = settle_failed(claim, refused)
-        logger.error("Clerk.io store %s refused %d event(s)", store.code, len(refused))
-    waiting = {row.object_id for row in rows} - set(sent) - set(dropped) - set(refused)
-    if error is None or not waiting:
-        _release(claim, rows, waiting)
-        return report
-    report.retrying = settle_retry(claim, rows, waiting, error)
-    _release(claim, rows, set())
-    if classify(error) is Failure.TRANSIENT:
-        report.transient_failures = 1
-        logger.warning("Clerk.io events of store %s will be sent again: %s", store.code, error)
-    else:
-        logger.error("Clerk.io refused the keys of store %s: events wait: %s", store.code, error)
-    return report
-
-
-def _release(claim: Claim, rows: list[ClaimedRow], unsent: set[str]) -> None:
-    """Give back the rows not sent for lack of time (due now, no attempt counted) and those
-    recorded again while they were sent (they lost the token: the next delivery sends them)."""
-    if unsent:
-        claim.held(unsent).update(lease=None, claimed_until=None)
-    PendingChange.objects.using(claim.using).filter(
-        pk__in=[row.pk for row in rows], lease__isnull=True
-    ).update(claimed_until=None)
+        report.upserted = settle_ok(claim, calls.sent)
+    return settle_calls(claim, rows, calls, report, what=f"events of store {store.code}")
 
 
 def remember_sales(rows: list[ClaimedRow], sent: list[str], using: str) -> int:
@@ -167,6 +99,24 @@ def remember_sent(sales: QuerySet[Any, Any]) -> int:
         last_error="",
         payload=None,
     )
+
+
+HOUSEKEEPING_SECONDS = 600.0
+"""How often a process removes the sales and log lines kept past their time (per store)."""
+_tidied: dict[tuple[str, int, str], float] = {}
+
+
+def tidy(store: Store, entity: str, using: str) -> None:
+    """Before sending sales or log lines, at most every :data:`HOUSEKEEPING_SECONDS` per
+    process and store: remove the sales remembered past ``TRACKING_SALE_MEMORY_DAYS`` or the
+    log lines past :data:`LOG_LINE_MAX_AGE`."""
+    forget = {SALE: forget_old_sales, LOG_LINE: forget_old_log_lines}.get(entity)
+    key, now = (using, store.pk, entity), time.monotonic()
+    last = _tidied.get(key)
+    if forget is None or (last is not None and now - last < HOUSEKEEPING_SECONDS):
+        return
+    _tidied[key] = now
+    forget(store, using)
 
 
 def forget_old_sales(store: Store, using: str) -> int:

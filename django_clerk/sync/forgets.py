@@ -12,28 +12,17 @@ address) once Clerk confirmed.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from django_clerk.client import ClerkClient, ClerkError
-from django_clerk.client.errors import Failure, classify
-from django_clerk.conf import clerk_settings
 from django_clerk.models import Store
-from django_clerk.sync.settling import (
-    Claim,
-    ClaimedRow,
-    DeliveryReport,
-    settle_failed,
-    settle_ok,
-    settle_retry,
-)
+from django_clerk.sync.one_call_each import RowCall, call_each, settle_calls
+from django_clerk.sync.settling import Claim, ClaimedRow, DeliveryReport, settle_failed, settle_ok
 
 logger = logging.getLogger("django_clerk.sync")
 
 
 def deliver_forgets(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> DeliveryReport:
-    """Ask ``store``'s Clerk to forget each row's address, in turn. An address Clerk refuses
-    is kept as failed (for an admin) and the next one is asked; any other error stops the
-    batch, and the rows not yet confirmed are due again after a backoff."""
+    """Ask ``store``'s Clerk to forget each row's address, in turn (see
+    :mod:`~django_clerk.sync.one_call_each`); an address is removed once Clerk confirmed."""
     report = DeliveryReport()
     if store is None:  # the store was deactivated or deleted: nobody to ask
         report.dropped = settle_ok(claim, [row.object_id for row in rows])
@@ -43,37 +32,12 @@ def deliver_forgets(claim: Claim, rows: list[ClaimedRow], store: Store | None) -
         report.failed = settle_failed(claim, {row.object_id: reason for row in rows})
         logger.error("Clerk.io requests to forget a person wait: %s", reason)
         return report
-    done: list[str] = []
-    refused: dict[str, str] = {}
-    error: Any = None
-    client = ClerkClient.for_store(store, timeout=clerk_settings.SYNC_TIMEOUT, retries=0)
-    try:
-        for row in rows:
-            report.calls += 1
-            try:
-                client.forget(row.object_id)
-            except ClerkError as exc:
-                if classify(exc) is Failure.REFUSED:  # this address: the others go on
-                    refused[row.object_id] = str(exc)
-                    continue
-                error = exc
-                break
-            done.append(row.object_id)
-    finally:
-        client.close()
-    report.deleted = settle_ok(claim, done)
-    if refused:
-        report.failed = settle_failed(claim, refused)
-        logger.error("Clerk.io store %s refused to forget %d person(s)", store.code, len(refused))
-    waiting = {row.object_id for row in rows} - set(done) - set(refused)
-    if error is None or not waiting:
-        return report
-    report.retrying = settle_retry(claim, rows, waiting, error)
-    if classify(error) is Failure.TRANSIENT:
-        report.transient_failures = 1
-        logger.warning("Clerk.io store %s will be asked to forget again: %s", store.code, error)
-    else:  # refused keys: they wait until the keys are fixed, as the store's changes do
-        logger.error(
-            "Clerk.io refused the keys of store %s: forgetting waits: %s", store.code, error
-        )
-    return report
+    calls = call_each(store, rows, _forget_call)
+    report.deleted = settle_ok(claim, calls.sent)
+    what = f"requests of store {store.code} to forget a person"
+    return settle_calls(claim, rows, calls, report, what=what)
+
+
+def _forget_call(row: ClaimedRow) -> RowCall:
+    address = row.object_id
+    return lambda client: client.forget(address)

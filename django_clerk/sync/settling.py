@@ -141,3 +141,17 @@ def settle_retry(claim: Claim, rows: list[ClaimedRow], object_ids: set[str], err
             claimed_until=None,
         )
     return retrying
+
+
+def release_rest(
+    claim: Claim, rows: list[ClaimedRow], settled: int, *, unsent: Collection[str] = ()
+) -> None:
+    """Give back what a delivery leaves of its ``rows`` once ``settled`` of them are settled:
+    the ``unsent`` ones (still holding the claim's token: due at once, no attempt counted)
+    and those recorded again while they were sent (they lost the token, so no settling took
+    them; freed, the next delivery sends their latest state)."""
+    released = claim.held(unsent).update(lease=None, claimed_until=None) if unsent else 0
+    if settled + released < len(rows):
+        PendingChange.objects.using(claim.using).filter(
+            **by_keys([row.pk for row in rows]), lease__isnull=True
+        ).update(claimed_until=None)

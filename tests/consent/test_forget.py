@@ -189,3 +189,36 @@ def test_a_store_without_a_private_key_keeps_its_forgets_for_an_admin(two_stores
     assert report.deleted == 1 and report.failed == 1
     kept = PendingChange.objects.get(entity=FORGET)
     assert kept.state == "failed" and "no private key" in kept.last_error
+
+
+def test_a_slow_clerk_never_outlives_the_claim_of_forgets(two_stores, clerk_api, settings):
+    """Each call takes 0.4 s of a 1 s claim: the delivery stops asking at half the claim
+    and gives the rest back, due at once and without an attempt counted."""
+    import time
+
+    from django_clerk.client import ClerkClient
+    from django_clerk.privacy import queue_forget
+    from django_clerk.sync.delivery import claim_batch, deliver_batch
+
+    settings.CLERK = {**settings.CLERK, "SYNC_LEASE_SECONDS": 1}
+    two_stores[1].is_active = False
+    two_stores[1].save()
+    for number in range(3):
+        queue_forget(f"p{number}@example.com")
+    original = ClerkClient.forget
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.4)
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClerkClient, "forget", slow)
+        started = time.monotonic()
+        claim, rows = claim_batch()
+        report = deliver_batch(claim, rows)
+        assert time.monotonic() - started < 1.0  # within the claim
+    assert report.deleted == 2 and report.retrying == 0
+    (rest,) = PendingChange.objects.filter(entity=FORGET)
+    assert (rest.attempts, rest.lease, rest.claimed_until) == (0, None, None)
+    assert rest.due_at <= timezone.now()
+    assert deliver_due().deleted == 1 and clerk_api.count("privacy/forget") == 3

@@ -69,7 +69,7 @@ def test_a_slow_clerk_never_outlives_the_claim(
 def test_a_call_never_waits_longer_than_a_quarter_of_the_claim(
     clerk_store: Any, settings: Any
 ) -> None:
-    from django_clerk.sync import events
+    from django_clerk.sync import one_call_each
 
     settings.CLERK = {**settings.CLERK, "SYNC_LEASE_SECONDS": 4, "SYNC_TIMEOUT": 30}
     seen: list[float] = []
@@ -81,7 +81,7 @@ def test_a_call_never_waits_longer_than_a_quarter_of_the_claim(
 
     track_sale(example_shop().order)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(events.ClerkClient, "for_store", for_store)
+        patch.setattr(one_call_each.ClerkClient, "for_store", for_store)
         deliver()
     assert seen == [1.0]
 
@@ -114,52 +114,34 @@ def test_a_sale_clerk_js_logged_is_not_recorded_again(
 
 
 def test_remembered_sales_are_forgotten_after_the_memory_days(
-    clerk_store: Any, clerk_api: Any, settings: Any, make_request: Any
+    clerk_store: Any, clerk_api: Any, settings: Any, make_request: Any, monkeypatch: Any
 ) -> None:
+    from django_clerk.sync import events
+
+    monkeypatch.setattr(events, "_tidied", {})
     settings.CLERK = {**settings.CLERK, "TRACKING_SALE_MEMORY_DAYS": 30}
     with_orders = [example_shop().order]
     track_sale(with_orders[0], make_request())
-    deliver()
+    deliver()  # the process's first delivery of sales also looks for old ones
     old = timezone.now() - timedelta(days=31)
     PendingChange.objects.filter(entity=SALE).update(due_at=old)
     track_sale(with_orders[0], make_request())  # still remembered: nothing recorded
+
+    def another_sale(object_id: str) -> None:
+        PendingChange.objects.create(
+            store=clerk_store,
+            entity=SALE,
+            object_id=object_id,
+            payload={"order": ["auth.user", "0"]},
+        )
+
     assert not waiting()
-    PendingChange.objects.create(  # another sale, due: its delivery forgets old ones
-        store=clerk_store, entity=SALE, object_id="x", payload={"order": ["auth.user", "0"]}
-    )
-    deliver()
+    another_sale("x")
+    deliver()  # the last look was less than HOUSEKEEPING_SECONDS ago: none now
+    assert PendingChange.objects.filter(due_at=old).exists()
+    monkeypatch.setattr(events, "HOUSEKEEPING_SECONDS", 0.0)
+    another_sale("y")
+    deliver()  # time for another look: the old sale is forgotten
     assert not PendingChange.objects.filter(due_at=old).exists()
     track_sale(with_orders[0], make_request())
     assert deliver().upserted == 1 and len(clerk_api.logged("log/sale")) == 2
-
-
-def test_a_sale_recorded_again_while_sent_is_neither_claimed_nor_sent_twice(
-    shop: Any, clerk_api: Any, make_request: Any
-) -> None:
-    track_sale(shop.order, make_request())
-    first = claim_batch()
-    assert first is not None
-    track_sale(shop.order, make_request())  # e.g. a second signal while the first is sent
-    assert claim_batch() is None  # the row stays claimed by the delivery that sends it
-    assert deliver_batch(*first).upserted == 1
-    assert claim_batch() is None and deliver().calls == 0
-    assert len(clerk_api.logged("log/sale")) == 1
-
-
-def test_a_click_recorded_while_its_row_is_claimed_is_sent_by_the_next_delivery(
-    clerk_store: Any, clerk_api: Any, settings: Any, make_request: Any
-) -> None:
-    from django_clerk.tracking.recording import record_event
-
-    settings.CLERK = {**settings.CLERK, "TRACKING": {"clicks": "server"}}
-    payload = {"product": 1, "api": "search/search", "labels": None, "visitor": None}
-    record_event(clerk_store, CLICK, "k", payload)
-    first = claim_batch()
-    assert first is not None
-    record_event(clerk_store, CLICK, "k", {**payload, "product": 2})
-    assert claim_batch() is None
-    deliver_batch(*first)
-    (row,) = pending(CLICK)
-    assert row.claimed_until is None and row.payload["product"] == 2  # freed, not sent
-    assert deliver().upserted == 1
-    assert [c["product"] for c in clerk_api.logged("log/click")] == [1, 2]
