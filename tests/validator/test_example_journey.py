@@ -37,6 +37,32 @@ def test_the_example_shop_passes(client: Any, clerk_api: Any, example_shop: Any)
     assert "No tracking problems found." in report.text()
 
 
+def test_the_rolled_back_delivery_after_the_journey_sends_no_signal(
+    client: Any, clerk_api: Any, example_shop: Any, settings: Any
+) -> None:
+    from django_clerk.signals import changes_delivered, delivery_failed
+    from django_clerk.sync.delivery import deliver_due
+
+    heard: list[str] = []
+
+    def receiver(sender: Any, **kwargs: Any) -> None:
+        heard.append(kwargs["entity"])
+
+    changes_delivered.connect(receiver, weak=False)
+    delivery_failed.connect(receiver, weak=False)
+    try:
+        settings.CLERK = {**settings.CLERK, "TRACKING": {"sales": "server"}}
+        report = validate_tracking(None, client, fake=clerk_api)
+        assert clerk_api.received("products")  # the outbox was delivered to the fake...
+        assert heard == []  # ...and rolled back: no receiver heard of it
+        deliver_due()  # the shop's own delivery, of the changes the journey left pending
+        assert "products" in heard  # is announced
+    finally:
+        changes_delivered.disconnect(receiver)
+        delivery_failed.disconnect(receiver)
+    assert report.pages
+
+
 def test_the_page_logged_the_sale_and_the_server_dropped_its_copy(
     client: Any, clerk_api: Any, example_shop: Any
 ) -> None:
