@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-name", default="bench_django_clerk_bulk")
     args = parser.parse_args()
+    from support import setup_database
+
     setup_database(Path(tempfile.mkdtemp(prefix="clerk-bulk-")), args.database_name)
 
     from django.conf import settings
@@ -132,27 +134,6 @@ def main() -> None:
     with sync_paused():  # every 10th product gone: the keys are read, not one range
         Product._base_manager.alias(tenth=F("pk") % 10).filter(tenth=0).delete()
     measure("every 10th key missing")
-
-
-def setup_database(workdir: Path, name: str) -> str:
-    """A fresh database with the app's tables; returns its URL for subprocesses."""
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    connection.settings_dict["TEST"]["NAME"] = (
-        str(workdir / "bench.sqlite3") if connection.vendor == "sqlite" else name
-    )
-    # Tables from the models, as the tests make them: the test apps' models have no
-    # migrations, and some refer to tables that migrations make later.
-    connection.settings_dict["TEST"]["MIGRATE"] = False
-    created = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{created}"
-    return f"{url.rsplit('/', 1)[0]}/{created}"
 
 
 if __name__ == "__main__":

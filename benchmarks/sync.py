@@ -37,6 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "example_project")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+from support import RemoteFake, setup_database  # noqa: E402
+
 PUBLIC, PRIVATE = "bench-public", "bench-private"
 
 
@@ -48,7 +51,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["serialization"], help="run one part only")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="clerk-bench-"))
-    database_url = setup_database(workdir)
+    database_url = setup_database(workdir, "bench_django_clerk_sync")
 
     from django.conf import settings
     from django.core.management import call_command
@@ -170,35 +173,6 @@ def save_costs(n: int, fake, deliverer) -> None:
     fake.add_store(PUBLIC, PRIVATE)
     settings.CLERK = {**settings.CLERK, "REALTIME_SYNC": True}
     drain(deliverer)
-
-
-class RemoteFake:
-    """The fake Clerk API in a process of its own: its request handling does not compete
-    with the saves for this process's GIL, as a real (remote) Clerk's does not."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "django_clerk.testing", "--port", "0", "--lenient"],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        line = self.process.stdout.readline()
-        self.url = line.rsplit(" ", 1)[-1].strip()
-
-    def use(self) -> None:
-        from django.conf import settings
-
-        settings.CLERK = {**settings.CLERK, "API_URL": self.url}
-
-    def pending(self) -> int:
-        from django_clerk.models import PendingChange
-
-        return PendingChange.objects.count()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 def drain(deliverer) -> None:
@@ -382,34 +356,6 @@ def serialization(repeat: int = 3) -> None:
         f"   clerk_sync pushing {total} products to a Clerk in another process: "
         f"{elapsed:.2f}s, {total / elapsed:,.0f} objects/s"
     )
-
-
-# -- database -----------------------------------------------------------------------------------
-def setup_database(workdir: Path) -> str:
-    """A fresh database with the app's tables; returns its URL for subprocesses."""
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from django_clerk.models import PendingChange, SyncCheckpoint
-
-    test_name = "bench_django_clerk_sync"
-    if connection.vendor == "sqlite":
-        test_name = str(workdir / "bench.sqlite3")
-    connection.settings_dict["TEST"]["NAME"] = test_name
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    existing = connection.introspection.table_names()
-    with connection.schema_editor() as editor:  # until the app's migration includes them
-        for model in (PendingChange, SyncCheckpoint):
-            if model._meta.db_table not in existing:
-                editor.create_model(model)
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
-    base = url.rsplit("/", 1)[0]
-    return f"{base}/{name}"
 
 
 if __name__ == "__main__":

@@ -61,10 +61,10 @@ def main() -> None:
         url, threads, pause = args.flood
         return flood_process(url, int(threads), float(pause), token=not args.no_token)
 
-    from sync import setup_database
+    from support import setup_database
 
     workdir = Path(tempfile.mkdtemp(prefix="clerk-bench-flood-"))
-    database_url = setup_database(workdir)
+    database_url = setup_database(workdir, "bench_django_clerk_token_flood")
     from django.conf import settings
     from django.core.management import call_command
 

@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server: the workers share its database.")
-    from bulk import setup_database
+    from support import RemoteFake, setup_database
 
     url = setup_database(Path(tempfile.mkdtemp(prefix="clerk-workers-")), "bench_clerk_workers")
 
@@ -128,24 +128,6 @@ def start_worker(url: str, clerk: dict, name: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-class RemoteFake:
-    """The fake Clerk API in a process of its own (as in benchmarks/sync.py)."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "django_clerk.testing", "--port", "0", "--lenient"],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        line = self.process.stdout.readline() if self.process.stdout else ""
-        self.url = line.rsplit(" ", 1)[-1].strip()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 if __name__ == "__main__":
