@@ -308,9 +308,13 @@ def main() -> None:
                 f"{n} at limit {k} ({n - result['writes'][k]} reads, {result['writes'][k]} write)"
                 for k, n in result["queries"].items()
             )
+            page = (
+                "the page and its 3 relations in one statement"
+                if "postgres" in url
+                else "the page, one per relation (3)"
+            )
             print(f"  queries per page: {queries}  (reads: the stores with the crawl's cursor, "
-                  "the page, one per relation (3); write: the cursor's move; the floor: 4 "
-                  "reads)")  # fmt: skip
+                  f"{page}; write: the cursor's move; the floor: 4 reads)")  # fmt: skip
             print(f"  whole crawl at limit 1000: {result['crawl']:.1f} s")
             found = result["sources"]
             print(
