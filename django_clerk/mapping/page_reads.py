@@ -14,10 +14,11 @@ relations in one statement instead, saving the database a round trip per relatio
 
 Each part's queries are the ORM's own (the page's ``values()`` query, each relation's
 ``values_list()`` of its default manager with its default ordering), with their converters:
-the rows are those of the queries run one by one. The page's keys are read from the page
-itself (``IN`` the page, within its lowest and highest integer key); ``s`` numbers a
-relation's rows in the relation's order. A query this does not cover (a relation whose order
-has values of its own, a distinct or combined query) is read one query per relation.
+the rows are those of the queries run one by one (the rows of a relation without an ordering
+come in an order of the database's choosing, in both). The page's keys are read from the
+page itself (``IN`` the page, within its lowest and highest integer key); ``s`` numbers a
+relation's rows in the relation's order. A page this does not cover (a relation whose order
+has values of its own, a distinct or combined query) is read with one query per relation.
 
 SQLite keeps one query per relation: it runs in the process, so a query costs it no round
 trip, and the one statement (its rows as wide as all parts together, sorted as a whole) took
@@ -26,10 +27,12 @@ about 1.25x the time of the page's queries one by one there.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
@@ -93,6 +96,8 @@ def combinable(queryset: QuerySet[Any, Any]) -> bool:
         and query.high_mark is not None
         and query.high_mark - query.low_mark <= MAX_ROWS
         and tuple(query.order_by) == ("pk",)
+        and query.standard_ordering
+        and not query.extra_order_by
         and not query.distinct
         and not query.combinator
     )
@@ -107,7 +112,12 @@ def read_page(
     using = queryset.db
     connection = connections[using]
     compiler = queryset.query.get_compiler(using)
-    page = Part(compiler, *compiler.as_sql())
+    try:
+        page = Part(compiler, *compiler.as_sql())
+    except EmptyResultSet:  # a page that holds nothing, by its filters
+        return []
+    except FullResultSet:
+        return None
     if page.width != len(names) or "pk" not in names:
         return None
     key = names.index("pk")
@@ -172,7 +182,10 @@ def _build_relation(
     queryset = related._default_manager.db_manager(using).all().filter(**lookups)
     queryset = queryset.values_list(join, *many.columns)
     compiler = queryset.query.get_compiler(using)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet):
+        return None
     by: list[str] = []
     for expression, (fragment, values, is_ref) in compiler.get_order_by():
         if is_ref:  # a selected column, named by its alias or its position: its own SQL
@@ -204,9 +217,9 @@ def _layout(parts: list[Part]) -> tuple[list[list[int]], list[str]]:
         used: set[int] = set()
         slots = []
         for db_type in part.types:
-            base = str(db_type).split("(")[0]
+            base = _base_type(str(db_type))
             slot = next(
-                (i for i, t in enumerate(types) if t.split("(")[0] == base and i not in used),
+                (i for i, t in enumerate(types) if _base_type(t) == base and i not in used),
                 None,
             )
             if slot is None:
@@ -216,6 +229,12 @@ def _layout(parts: list[Part]) -> tuple[list[list[int]], list[str]]:
             slots.append(slot)
         layout.append(slots)
     return layout, types
+
+
+def _base_type(db_type: str) -> str:
+    """``varchar`` of ``varchar(50)``, ``numeric[]`` of ``numeric(5, 2)[]``: a type without
+    its modifier (values of one base type share a column of the statement)."""
+    return re.sub(r"\([^)]*\)", "", db_type)
 
 
 def _statement(

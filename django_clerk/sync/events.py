@@ -33,7 +33,7 @@ from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BASKET, CLICK, LOG_LINE, PRODUCT_VIEW, RETURN, SALE
 from django_clerk.storefront.tracking import sale_params
 from django_clerk.sync.one_call_each import Unsendable, call_each, settle_calls
-from django_clerk.sync.settling import Claim, ClaimedRow, DeliveryReport, settle_ok
+from django_clerk.sync.settling import Claim, ClaimedRow, DeliveryReport, release_rest, settle_ok
 
 logger = logging.getLogger("django_clerk.sync")
 EVENT_KINDS = frozenset({SALE, BASKET, PRODUCT_VIEW, RETURN, CLICK, LOG_LINE})
@@ -64,6 +64,7 @@ def _deliver(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> Deliv
     using = claim.using
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(claim, [row.object_id for row in rows])
+        release_rest(claim, rows, report.dropped)
         return report
     tidy(store, claim.entity, using)
     calls = call_each(store, rows, lambda row: event_call(row, store, using))
@@ -115,8 +116,8 @@ def tidy(store: Store, entity: str, using: str) -> None:
     last = _tidied.get(key)
     if forget is None or (last is not None and now - last < HOUSEKEEPING_SECONDS):
         return
-    _tidied[key] = now
     forget(store, using)
+    _tidied[key] = now
 
 
 def forget_old_sales(store: Store, using: str) -> int:

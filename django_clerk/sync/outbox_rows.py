@@ -55,8 +55,9 @@ def upsert_rows(rows: list[tuple[int, str, str]], using: str) -> None:
 
 def upsert_events(rows: list[tuple[int, str, str, Any, datetime.datetime]], using: str) -> None:
     """What :func:`upsert_rows` does for rows that carry a payload, each ``(store id, entity,
-    object id, payload, due)``, in one statement: a payload replaces the pending one. The
-    ``(store id, entity, object id)`` of ``rows`` are distinct."""
+    object id, payload, due)``, in one statement per 500 rows on PostgreSQL and SQLite: a
+    payload replaces the pending one. The ``(store id, entity, object id)`` of ``rows`` are
+    distinct."""
     if not rows:
         return
     connection = connections[using]
@@ -74,12 +75,14 @@ def upsert_events(rows: list[tuple[int, str, str, Any, datetime.datetime]], usin
         return
     stamp = connection.ops.adapt_datetimefield_value
     pending = PendingChange.State.PENDING.value
-    params: list[Any] = []
-    for store_id, entity, object_id, payload, due in rows:
-        params += [store_id, entity, object_id, pending, 0, stamp(due), None, "", stamp(now)]
-        params += [stamp(now), json.dumps(payload, separators=(",", ":"))]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection.vendor, len(rows), True), params)
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            params: list[Any] = []
+            for store_id, entity, object_id, payload, due in chunk:
+                params += [store_id, entity, object_id, pending, 0, stamp(due), None, ""]
+                params += [stamp(now), stamp(now), json.dumps(payload, separators=(",", ":"))]
+            cursor.execute(_upsert_sql(connection.vendor, len(chunk), True), params)
 
 
 def _bulk_create(
@@ -123,7 +126,7 @@ def _conflict_clause(columns: list[str]) -> str:
     )
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=64)
 def _upsert_sql(vendor: str, count: int, with_payload: bool) -> str:
     columns = [*_COLUMNS, "payload"] if with_payload else _COLUMNS
     table = _quote(PendingChange._meta.db_table)

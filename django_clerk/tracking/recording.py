@@ -66,7 +66,10 @@ def events_together() -> Iterator[None]:
 
     Use it inside the transaction that the events belong to: the block must end before the
     commit. A block left by an exception records none of its events. Nested blocks are
-    written by the outermost.
+    written by the outermost. Put the ``track_*`` calls alone in the block: a savepoint
+    rolled back inside it (an inner ``atomic()`` whose exception is caught) does not take
+    back the events recorded in it, as it would without the block. Like the ORM, it is used
+    from synchronous code.
     """
     if _held.get() is not None:
         yield

@@ -110,3 +110,34 @@ def test_sqlite_and_whole_tables_read_one_query_per_relation(store: Any) -> None
     assert page_reads.combinable(rows[:1000]) is (connection.vendor == "postgresql")
     assert not page_reads.combinable(rows[: page_reads.MAX_ROWS + 1])
     assert not page_reads.combinable(rows.order_by("-pk")[:10])
+
+
+def test_reversed_and_extra_orderings_are_read_as_usual(store: Any) -> None:
+    from shop.models import Product
+
+    from django_clerk.mapping import get_serializer
+
+    rows = Renderer(get_serializer("products"), store).source_queryset(
+        Product.objects.order_by("pk")
+    )
+    assert not page_reads.combinable(rows.reverse()[:10])
+    assert not page_reads.combinable(rows.extra(order_by=["-id"])[:10])
+
+
+def test_an_empty_page_reads_nothing(store: Any) -> None:
+    from shop.models import Product
+
+    from django_clerk.mapping import get_serializer
+
+    rows = Renderer(get_serializer("products"), store).source_queryset(
+        Product.objects.order_by("pk")
+    )
+    assert list(rows.none()[:10]) == [] and list(rows.filter(pk__in=[])[:10]) == []
+    assert list(rows[5:5]) == []
+
+
+def test_columns_share_a_base_type_but_never_an_array_and_its_items() -> None:
+    assert page_reads._base_type("varchar(50)") == page_reads._base_type("varchar(64)")
+    assert page_reads._base_type("numeric(12, 2)") == "numeric"
+    assert page_reads._base_type("varchar(5)[]") == "varchar[]"
+    assert page_reads._base_type("varchar(5)[]") != page_reads._base_type("varchar(5)")
