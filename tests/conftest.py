@@ -84,3 +84,14 @@ def make_store(db):
 def store(make_store):
     """The default store, English, with keys in the database."""
     return make_store(code="default")
+
+
+@pytest.fixture(params=["int", "str", "uuid"])
+def shop(request, store, settings):
+    """Each of the three test shops in turn (int, str and UUID keys; see ``tests/shops.py``),
+    mapped by ``CLERK["SERIALIZERS"]``, for the default store ``store``."""
+    from tests.shops import make_shop
+
+    made = make_shop(request.param)
+    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
+    return made

@@ -13,7 +13,7 @@ from django_clerk.mapping import get_serializers, page_reads
 from django_clerk.mapping.compiled import forget_compiled_queries
 from django_clerk.mapping.plans import plan_for
 from django_clerk.mapping.rendering import Renderer
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
+from tests.shops import make_shop
 
 pytestmark = pytest.mark.django_db
 #: The shops and entities whose objects are read from rows with many relations (the other
@@ -28,14 +28,17 @@ READ_WITH_RELATIONS = [
 
 
 @pytest.fixture
-def shop(request: Any, store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
+def keyed_shop(request: Any, store: Any, settings: Any) -> Any:
+    """The test shop of ``request.param`` (``shop`` is the feed tests' catalogue here)."""
+    made = make_shop(request.param)
     settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
+    return made
+
+
+@pytest.fixture(autouse=True)
+def compiled_afresh() -> Any:
     forget_compiled_queries()
-    yield made
+    yield
     forget_compiled_queries()
 
 
@@ -60,9 +63,9 @@ def page_rows(store: Any, entity: str, combined: bool, monkeypatch: Any) -> tupl
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL reads a page at once")
-@pytest.mark.parametrize(("shop", "entity"), READ_WITH_RELATIONS, indirect=["shop"])
+@pytest.mark.parametrize(("keyed_shop", "entity"), READ_WITH_RELATIONS, indirect=["keyed_shop"])
 def test_one_statement_reads_what_the_queries_one_by_one_read(
-    shop: Any, store: Any, entity: str, monkeypatch: Any
+    keyed_shop: Any, store: Any, entity: str, monkeypatch: Any
 ) -> None:
     ours, statements = page_rows(store, entity, True, monkeypatch)
     theirs, queries = page_rows(store, entity, False, monkeypatch)

@@ -33,6 +33,20 @@ def clerk_store(make_store: Any, clerk_api: Any) -> Any:
 
 
 @pytest.fixture
+def store(clerk_store: Any) -> Any:
+    """The default store of the ``shop`` fixture: the one the fake API knows."""
+    return clerk_store
+
+
+@pytest.fixture
+def ann(db: Any) -> Any:
+    """A logged-in customer with an e-mail."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("ann", "ann@example.com", "pw")
+
+
+@pytest.fixture
 def make_request(db: Any) -> Any:
     """A GET request with a session, for ``user`` (anonymous by default)."""
 

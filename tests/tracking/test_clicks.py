@@ -15,21 +15,11 @@ from django.test import RequestFactory
 from django_clerk.models import PendingChange
 from django_clerk.models.sync import CLICK
 from django_clerk.tracking.tokens import click_token, sale_token
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
+from tests.shops import example_shop
 from tests.tracking.conftest import deliver, pending
 
 pytestmark = pytest.mark.django_db
 API, LABEL = "recommendations/popular", "Home - Popular"
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, clerk_store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
 
 
 def render(source: str, **context: Any) -> str:

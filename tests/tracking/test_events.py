@@ -6,31 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from django_clerk.client.visitor import SESSION_KEY
 from django_clerk.models import PendingChange
 from django_clerk.models.sync import BASKET, PRODUCT_VIEW, RETURN
 from django_clerk.tracking import track_basket, track_product_view, track_return
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
+from tests.shops import example_shop
 from tests.tracking.conftest import deliver, make_due, pending
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, clerk_store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
-
-
-@pytest.fixture
-def ann(db: Any) -> Any:
-    return get_user_model().objects.create_user("ann", "ann@example.com", "pw")
 
 
 def test_a_customers_latest_basket_reaches_clerk_with_the_email(

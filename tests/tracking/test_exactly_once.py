@@ -15,21 +15,11 @@ from django_clerk.models import PendingChange
 from django_clerk.models.sync import CLICK, SALE
 from django_clerk.sync.delivery import claim_batch, deliver_batch
 from django_clerk.tracking import track_click, track_sale
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
+from tests.shops import example_shop
 from tests.tracking.conftest import deliver, make_due, pending, waiting
 from tests.tracking.test_sales import render_sale, sale_url, sales_mode
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, clerk_store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
 
 
 def test_a_slow_clerk_never_outlives_the_claim(

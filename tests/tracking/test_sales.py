@@ -17,20 +17,10 @@ from django_clerk.models import PendingChange
 from django_clerk.models.sync import SALE
 from django_clerk.tracking import track_sale
 from django_clerk.tracking.tokens import click_token, read_sale_token
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
+from tests.shops import example_shop
 from tests.tracking.conftest import deliver, make_due, pending, waiting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, clerk_store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
 
 
 def sales_mode(settings: Any, mode: str, grace: float = 60.0) -> None:

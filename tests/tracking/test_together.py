@@ -5,31 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from django_clerk.models.sync import BASKET, SALE
 from django_clerk.tracking import events_together, track_basket, track_sale
-from tests.storefront.test_ids import example_shop, other_shop, uuid_shop
 from tests.tracking.conftest import deliver, pending, waiting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, clerk_store: Any, settings: Any) -> Any:
-    from django_clerk.sync import sync_paused
-
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
-
-
-@pytest.fixture
-def ann(db: Any) -> Any:
-    return get_user_model().objects.create_user("ann", "ann@example.com", "pw")
 
 
 def outbox_writes(queries: CaptureQueriesContext) -> list[str]:

@@ -12,19 +12,11 @@ from django_clerk.sync import sync_paused
 from django_clerk.testing import DEFAULT_CONTENT_IDS, DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY
 from django_clerk.testing.validator import Journey, Visit, validate_tracking
 from django_clerk.testing.validator.ids import FeedIds, IdVerdict
-from tests.storefront.test_ids import Shop, example_shop, other_shop, uuid_shop
+from tests.shops import Shop
 from tests.uuidshop.clerk import SERIALIZERS as UUID_SERIALIZERS
 from tests.uuidshop.conftest import make_catalogue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["int", "str", "uuid"])
-def shop(request: Any, store: Any, settings: Any) -> Shop:
-    with sync_paused():
-        made = {"int": example_shop, "str": other_shop, "uuid": uuid_shop}[request.param]()
-    settings.CLERK = {**settings.CLERK, "SERIALIZERS": made.serializers}
-    return made
 
 
 def test_feed_ids_of_every_kind(shop: Shop, store: Any) -> None:
