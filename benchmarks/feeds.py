@@ -13,7 +13,7 @@ the feed's page. Printed:
 
 - a 1000-item page of the product feed, at the first, middle and last page of a sequential
   crawl (the page before is served first, as the importer does), and its ratio to the floor;
-- queries per page at page sizes 10, 100 and 1000;
+- queries per page at page sizes 10, 100 and 1000, and on a crawl's first and last page;
 - a whole crawl (limit 1000) and the ratio between sizes;
 - the same 1000-item page rendered by the example mapping (every field declared: ``values()``
   rows) and by the same mapping plus one ``SerializerMethodField`` that reads a relation
@@ -160,12 +160,25 @@ def measure(repeat: int, clock: str = "wall") -> dict[str, Any]:
     started = time.perf_counter()
     number = 1
     while True:
-        response = page(number)
+        with CaptureQueriesContext(connection) as captured:
+            response = page(number)
+        if number == 1:
+            results["crawl_first"] = statements(captured)
         if len(json.loads(response.content)) < 1000:
+            results["crawl_last"] = statements(captured)
             break
         number += 1
     results["crawl"] = time.perf_counter() - started
     return results
+
+
+def statements(captured: Any) -> int:
+    """The queries a page ran, without the ``BEGIN`` and ``COMMIT`` SQLite's transactions
+    show (PostgreSQL's do not)."""
+    return sum(
+        1 for query in captured.captured_queries
+        if str(query["sql"]).strip().upper() not in ("BEGIN", "COMMIT")
+    )  # fmt: skip
 
 
 def method_field_serializer() -> Any:
@@ -308,13 +321,12 @@ def main() -> None:
                 f"{n} at limit {k} ({n - result['writes'][k]} reads, {result['writes'][k]} write)"
                 for k, n in result["queries"].items()
             )
-            page = (
-                "the page and its 3 relations in one statement"
-                if "postgres" in url
-                else "the page, one per relation (3)"
-            )
             print(f"  queries per page: {queries}  (reads: the stores with the crawl's cursor, "
-                  f"{page}; write: the cursor's move; the floor: 4 reads)")  # fmt: skip
+                  "the page and its 3 relations in one statement; write: the cursor's move; "
+                  "the floor: 4 reads)")  # fmt: skip
+            print(f"  a crawl's first page: {result['crawl_first']} queries (also the wipe "
+                  "guard's count and the crawl record); its last page: "
+                  f"{result['crawl_last']} (also the crawl record's counters)")  # fmt: skip
             print(f"  whole crawl at limit 1000: {result['crawl']:.1f} s")
             found = result["sources"]
             print(

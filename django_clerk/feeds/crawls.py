@@ -250,6 +250,8 @@ def announce_crawl(store: Store, entity: str, crawl_id: int) -> None:
     never failing the feed)."""
 
     def send() -> None:
+        if not feed_crawled.has_listeners(store):
+            return  # no receiver: the record is not read
         crawl = FeedCrawl.objects.filter(pk=crawl_id).first()
         if crawl is not None:
             send_safely(feed_crawled, store, entity=entity, crawl=crawl)

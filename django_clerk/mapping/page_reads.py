@@ -2,96 +2,39 @@
 
 A page of a feed or a push is a slice of a queryset ordered by primary key, and each many
 relation a field declares is read for the page's keys (one query each, see
-:func:`~django_clerk.mapping.reads.fetch_many`). On PostgreSQL a page is read with its
-relations in one statement instead, saving the database a round trip per relation::
-
-    WITH django_clerk_page (c0, c1, ...) AS MATERIALIZED (<the page's query>),
-         django_clerk_many1 (s, v0, v1, ...) AS (<relation 1 for the page's keys>), ...
-    SELECT 0, c<pk>, NULL, c0, c1, ..., NULL, ... FROM django_clerk_page
-    UNION ALL SELECT 1, v0, s, NULL, ..., v0, v1, ..., NULL, ... FROM django_clerk_many1
-    ...
-    ORDER BY 1, 2, 3
-
-Each part's queries are the ORM's own (the page's ``values()`` query, each relation's
-``values_list()`` of its default manager with its default ordering), with their converters:
-the rows are those of the queries run one by one (the rows of a relation without an ordering
-come in an order of the database's choosing, in both). The page's keys are read from the
-page itself (``IN`` the page, within its lowest and highest integer key); ``s`` numbers a
-relation's rows in the relation's order. A page this does not cover (a relation whose order
-has values of its own, a distinct or combined query) is read with one query per relation.
-
-SQLite keeps one query per relation: it runs in the process, so a query costs it no round
-trip, and the one statement (its rows as wide as all parts together, sorted as a whole) took
-about 1.25x the time of the page's queries one by one there.
+:func:`~django_clerk.mapping.reads.fetch_many`). On PostgreSQL and SQLite a page is read with
+its relations in one statement instead: one query a page, whatever the relations, and on a
+database across a network one round trip. Each database has its form of the statement
+(:mod:`~django_clerk.mapping.page_reads_postgresql`,
+:mod:`~django_clerk.mapping.page_reads_sqlite`); both run the ORM's own queries (the page's
+``values()`` query, each relation's ``values_list()`` of its default manager with its default
+ordering) with their converters, so the rows are those of the queries run one by one (the
+rows of a relation without an ordering come in an order of the database's choosing, in
+both). A page neither covers (a reversed, distinct or combined query, a relation whose order
+has values of its own) is read with one query per relation.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.manager import BaseManager
-from django.db.models.sql.compiler import SQLCompiler
 
-from django_clerk.mapping.compiled import compiled_queries
-from django_clerk.mapping.reads import ManyRead, relation_join
+from django_clerk.mapping import page_reads_postgresql, page_reads_sqlite
+from django_clerk.mapping.page_parts import Part
+from django_clerk.mapping.reads import ManyRead
 
-PAGE = "django_clerk_page"
 MAX_ROWS = 10_000
 """The largest slice read this way (a whole table is read page by page, one query each)."""
-INTEGER_KEYS = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "SmallAutoField",
-        "IntegerField",
-        "BigIntegerField",
-        "SmallIntegerField",
-        "PositiveIntegerField",
-        "PositiveBigIntegerField",
-        "PositiveSmallIntegerField",
-    }
-)
-
-
-class Part:
-    """One part of the statement: a query's SQL, parameters, column count and converters."""
-
-    def __init__(self, compiler: SQLCompiler, sql: str, params: Sequence[Any]) -> None:
-        self.sql, self.params = sql, list(params)
-        expressions = [column[0] for column in compiler.select]
-        self.width = len(expressions)
-        self.converters = list(compiler.get_converters(expressions).items())
-        self.types = [_db_type(expression, compiler.connection) for expression in expressions]
-
-    def convert(self, values: list[Any], connection: Any) -> list[Any]:
-        for position, (functions, expression) in self.converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
-        return values
-
-
-def _db_type(expression: Any, connection: Any) -> str | None:
-    try:
-        found: str | None = expression.output_field.cast_db_type(connection)
-    except Exception:  # an expression whose type Django cannot tell
-        return None
-    return found
 
 
 def combinable(queryset: QuerySet[Any, Any]) -> bool:
     """Whether ``queryset`` (of ``values()`` rows) is a page this module reads."""
     query = queryset.query
     return (
-        connections[queryset.db].vendor == "postgresql"
+        connections[queryset.db].vendor in ("postgresql", "sqlite")
         and query.is_sliced
         and query.high_mark is not None
         and query.high_mark - query.low_mark <= MAX_ROWS
@@ -121,143 +64,6 @@ def read_page(
     if page.width != len(names) or "pk" not in names:
         return None
     key = names.index("pk")
-    integer = model._meta.pk.get_internal_type() in INTEGER_KEYS
-    relations = [_relation(model, many, using, key, integer) for many in manys]
-    if any(part is None for part in relations):
-        return None
-    parts: list[Part] = [page, *(part for part in relations if part is not None)]
-    if any(t is None for p in parts for t in p.types):
-        return None  # a NULL of that column could not be typed for the UNION
-    layout, types = _layout(parts)
-    sql, params = _statement(parts, key, layout, types)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    rows: list[dict[str, Any]] = []
-    related: list[dict[Any, list[Any]]] = [defaultdict(list) for _ in manys]
-    for row in found:
-        number = row[0]
-        part = parts[number]
-        values = part.convert([row[3 + slot] for slot in layout[number]], connection)
-        if number == 0:
-            rows.append(dict(zip(names, values, strict=True)))
-        elif part.width == 2:
-            related[number - 1][values[0]].append(values[1])
-        else:
-            related[number - 1][values[0]].append(tuple(values[1:]))
-    for many, by_key in zip(manys, related, strict=True):
-        for page_row in rows:
-            page_row[many.key] = by_key.get(page_row["pk"], ())
-    return rows
-
-
-def _relation(
-    model: type[Model], many: ManyRead, using: str, key: int, integer: bool
-) -> Part | None:
-    """The part of ``many``: its rows for the page's keys, numbered in the relation's order.
-    Built once per thread and database (see :mod:`~django_clerk.mapping.compiled`) when the
-    related model's default manager has no ``get_queryset()`` of its own and the query no
-    values of its own: nothing else can change it from page to page."""
-    cache = ("django_clerk.mapping.page_reads", model, many, using, key, integer)
-    queries = compiled_queries()
-    if cache in queries:
-        return queries[cache]  # type: ignore[return-value]
-    part = _build_relation(model, many, using, key, integer)
-    manager = relation_join(model, many)[0]._default_manager
-    fixed = type(manager).get_queryset is BaseManager.get_queryset
-    if fixed and (part is None or not part.params):
-        queries[cache] = part  # type: ignore[assignment]
-    return part
-
-
-def _build_relation(
-    model: type[Model], many: ManyRead, using: str, key: int, integer: bool
-) -> Part | None:
-    related, join = relation_join(model, many)
-    keys = f'SELECT "c{key}" FROM {PAGE}'
-    lookups: dict[str, Any] = {f"{join}__in": RawSQL(keys, [])}
-    if integer:  # the index's range first: a page's keys are a run of its key order
-        lookups[f"{join}__gte"] = RawSQL(f'SELECT MIN("c{key}") FROM {PAGE}', [])
-        lookups[f"{join}__lte"] = RawSQL(f'SELECT MAX("c{key}") FROM {PAGE}', [])
-    queryset = related._default_manager.db_manager(using).all().filter(**lookups)
-    queryset = queryset.values_list(join, *many.columns)
-    compiler = queryset.query.get_compiler(using)
-    try:
-        sql, params = compiler.as_sql()
-    except (EmptyResultSet, FullResultSet):
-        return None
-    by: list[str] = []
-    for expression, (fragment, values, is_ref) in compiler.get_order_by():
-        if is_ref:  # a selected column, named by its alias or its position: its own SQL
-            source = OrderBy(
-                expression.expression.source,
-                descending=expression.descending,
-                nulls_first=expression.nulls_first,
-                nulls_last=expression.nulls_last,
-            )
-            fragment, values = compiler.compile(source)
-        if values:
-            return None  # an order with values of its own
-        by.append(fragment)
-    if queryset.query.distinct or not sql.startswith("SELECT "):
-        return None
-    order = ", ".join(by) or "1"
-    numbered = f"SELECT ROW_NUMBER() OVER (ORDER BY {order}), {sql[len('SELECT ') :]}"
-    return Part(compiler, numbered, params)
-
-
-def _layout(parts: list[Part]) -> tuple[list[list[int]], list[str]]:
-    """Which column of the statement (after part, key, number) holds each column of each
-    part, and each column's type: a part's column takes the first column of the same type
-    that the part does not use yet (``varchar(50)`` and ``varchar(64)`` are one type), so the
-    rows are as narrow as the widest part, give or take."""
-    types: list[str] = []
-    layout: list[list[int]] = []
-    for part in parts:
-        used: set[int] = set()
-        slots = []
-        for db_type in part.types:
-            base = _base_type(str(db_type))
-            slot = next(
-                (i for i, t in enumerate(types) if _base_type(t) == base and i not in used),
-                None,
-            )
-            if slot is None:
-                types.append(str(db_type))
-                slot = len(types) - 1
-            used.add(slot)
-            slots.append(slot)
-        layout.append(slots)
-    return layout, types
-
-
-def _base_type(db_type: str) -> str:
-    """``varchar`` of ``varchar(50)``, ``numeric[]`` of ``numeric(5, 2)[]``: a type without
-    its modifier (values of one base type share a column of the statement)."""
-    return re.sub(r"\([^)]*\)", "", db_type)
-
-
-def _statement(
-    parts: list[Part], key: int, layout: list[list[int]], types: list[str]
-) -> tuple[str, list[Any]]:
-    page, relations = parts[0], parts[1:]
-    # PostgreSQL types each column of a UNION from its first typed branch, two branches at a
-    # time: the page's branch comes first, and casts the NULLs of columns it does not use.
-    cells = [f"CAST(NULL AS {db_type})" for db_type in types]
-    for column, slot in enumerate(layout[0]):
-        cells[slot] = f'"c{column}"'
-    columns = ", ".join(f'"c{i}"' for i in range(page.width))
-    ctes = [f"{PAGE} ({columns}) AS MATERIALIZED ({page.sql})"]
-    selects = [", ".join([f'SELECT 0, "c{key}", NULL', *cells]) + f" FROM {PAGE}"]
-    params = list(page.params)
-    for number, part in enumerate(relations, start=1):
-        name = f"django_clerk_many{number}"
-        own = ", ".join(f'"v{i}"' for i in range(part.width))
-        ctes.append(f'{name} ("s", {own}) AS ({part.sql})')
-        params += part.params
-        cells = ["NULL"] * len(types)
-        for column, slot in enumerate(layout[number]):
-            cells[slot] = f'"v{column}"'
-        selects.append(", ".join([f'SELECT {number}, "v0", "s"', *cells]) + f" FROM {name}")
-    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)} ORDER BY 1, 2, 3"
-    return sql, params
+    if connection.vendor == "sqlite":
+        return page_reads_sqlite.read_page(page, names, key, model, manys, using)
+    return page_reads_postgresql.read_page(page, names, key, model, manys, using)

@@ -121,3 +121,16 @@ def test_feed_crawled_once_per_finished_crawl(
     assert crawl["sender"] == en and crawl["entity"] == "products"
     assert crawl["crawl"].items == served and crawl["crawl"].pages == number
     assert crawl["crawl"].finished_at is not None
+
+
+def test_a_finished_crawl_nobody_listens_to_reads_no_record(
+    client, en, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    public, private = KEYS["default"]
+    params = {"key": public, "private_key": private, "limit": 1000}
+    assert not feed_crawled.has_listeners(en)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert len(client.get("/clerk/product", {**params, "page": 1}).json()) < 1000
+    assert len(callbacks) == 1  # the crawl finished on its first page: announced
+    with django_assert_num_queries(0):
+        callbacks[0]()

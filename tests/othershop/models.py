@@ -58,6 +58,7 @@ class PurchaseItem(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE)
     qty = models.PositiveIntegerField()
     each = models.DecimalField(max_digits=10, decimal_places=2)
+    weight = models.FloatField(null=True, blank=True)
 
 
 class Story(models.Model):

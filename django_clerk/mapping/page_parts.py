@@ -1,0 +1,68 @@
+"""The parts of a page read in one statement (:mod:`~django_clerk.mapping.page_reads`): a
+query's SQL and parameters, with the converters the ORM applies to its columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.manager import BaseManager
+from django.db.models.sql.compiler import SQLCompiler
+
+from django_clerk.mapping.compiled import compiled_queries
+from django_clerk.mapping.reads import ManyRead, relation_join
+
+#: The name of the page's rows inside the statement.
+PAGE = "django_clerk_page"
+
+
+class Part:
+    """One part of the statement: a query's SQL, parameters, column count and converters."""
+
+    def __init__(self, compiler: SQLCompiler, sql: str, params: Sequence[Any]) -> None:
+        self.sql, self.params = sql, list(params)
+        expressions = [column[0] for column in compiler.select]
+        self.width = len(expressions)
+        self.converters = list(compiler.get_converters(expressions).items())
+        self.types = [db_type(expression, compiler.connection) for expression in expressions]
+
+    def convert(self, values: list[Any], connection: Any) -> list[Any]:
+        for position, (functions, expression) in self.converters:
+            value = values[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[position] = value
+        return values
+
+
+def db_type(expression: Any, connection: Any) -> str | None:
+    """The database type of ``expression``'s values, ``None`` when Django cannot tell."""
+    try:
+        found: str | None = expression.output_field.cast_db_type(connection)
+    except Exception:  # an expression whose type Django cannot tell
+        return None
+    return found
+
+
+def cached_relation(
+    build: Callable[..., Part | None],
+    model: type[Model],
+    many: ManyRead,
+    using: str,
+    *options: Hashable,
+) -> Part | None:
+    """``build(model, many, using, *options)``: the part of ``many``, kept for the thread and
+    the database (see :mod:`~django_clerk.mapping.compiled`) when nothing can change it from
+    page to page: the related model's default manager has no ``get_queryset()`` of its own,
+    and the query no values of its own."""
+    cache = (build, model, many, using, *options)
+    queries = compiled_queries()
+    if cache in queries:
+        return queries[cache]  # type: ignore[return-value]
+    part = build(model, many, using, *options)
+    manager = relation_join(model, many)[0]._default_manager
+    fixed = type(manager).get_queryset is BaseManager.get_queryset
+    if fixed and (part is None or not part.params):
+        queries[cache] = part  # type: ignore[assignment]
+    return part
