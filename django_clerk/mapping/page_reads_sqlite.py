@@ -32,9 +32,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from json import loads
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
@@ -46,6 +49,10 @@ from django_clerk.mapping.reads import ManyRead, relation_join
 
 #: Column types whose values JSON does not carry exactly.
 INEXACT_TYPES = ("real", "float", "double", "blob")
+#: What a converter may return for several rows at once: values nothing can change.
+IMMUTABLE = frozenset(
+    {bool, int, float, str, bytes, type(None), Decimal, UUID, date, datetime, time, timedelta}
+)
 
 
 def read_page(
@@ -107,12 +114,26 @@ def _group(part: Part, text: str | None, connection: Any) -> dict[Any, list[Any]
 
 def _converted(
     column: Sequence[Any], functions: Sequence[Any], expression: Any, connection: Any
-) -> Sequence[Any]:
+) -> list[Any]:
     """``column``'s values through the ORM's converters of ``expression``, as
-    :meth:`~django.db.models.sql.compiler.SQLCompiler.apply_converters` does row by row."""
-    for function in functions:
-        column = [function(value, expression, connection) for value in column]
-    return column
+    :meth:`~django.db.models.sql.compiler.SQLCompiler.apply_converters` does row by row. A
+    value that comes again is converted once, when what it converts to is immutable (a price,
+    a date, a flag): the same object stands for it in each row."""
+    found: dict[tuple[type, Any], Any] = {}
+    converted: list[Any] = []
+    append = converted.append
+    for value in column:
+        key = (value.__class__, value)
+        if key in found:
+            append(found[key])
+            continue
+        result = value
+        for function in functions:
+            result = function(result, expression, connection)
+        if result.__class__ in IMMUTABLE:
+            found[key] = result
+        append(result)
+    return converted
 
 
 def _statement(page: Part, key: int, parts: list[Part]) -> tuple[str, list[Any]]:

@@ -242,3 +242,32 @@ def test_a_page_out_of_key_order_is_read_again_query_by_query(store: Any, monkey
     assert ours == theirs and len(ours) > 1
     relations = len(plan_for(get_serializers("products")[0]).row_plan("en").many)
     assert queries == 1 + 1 + relations  # the statement, then the page and its relations
+
+
+def test_a_value_that_comes_again_is_converted_once_when_it_converts_to_an_immutable() -> None:
+    from decimal import Decimal
+
+    from django_clerk.mapping.page_reads_sqlite import _converted
+
+    calls: list[Any] = []
+
+    def to_decimal(value: Any, expression: Any, connection: Any) -> Any:
+        calls.append(value)
+        return None if value is None else Decimal(str(value))
+
+    column = _converted([1.5, 1.5, None, 2, 1.5, None], [to_decimal], None, None)
+    assert column == [Decimal("1.5"), Decimal("1.5"), None, Decimal("2"), Decimal("1.5"), None]
+    assert calls == [1.5, None, 2] and column[0] is column[4]
+
+    def to_list(value: Any, expression: Any, connection: Any) -> Any:
+        calls.append(value)
+        return [value]  # mutable: each row gets its own
+
+    calls.clear()
+    column = _converted(["a", "a"], [to_list], None, None)
+    assert column == [["a"], ["a"]] and column[0] is not column[1] and len(calls) == 2
+
+    def kind(value: Any, expression: Any, connection: Any) -> Any:
+        return type(value).__name__
+
+    assert _converted([1, 1.0, 1], [kind], None, None) == ["int", "float", "int"]
