@@ -4,7 +4,10 @@ query's SQL and parameters, with the converters the ORM applies to its columns."
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Model
 from django.db.models.manager import BaseManager
@@ -15,6 +18,10 @@ from django_clerk.mapping.reads import ManyRead, relation_join
 
 #: The name of the page's rows inside the statement.
 PAGE = "django_clerk_page"
+#: What a converter may return for several rows at once: values nothing can change.
+IMMUTABLE = frozenset(
+    {bool, int, float, str, bytes, type(None), Decimal, UUID, date, datetime, time, timedelta}
+)
 
 
 class Part:
@@ -27,13 +34,16 @@ class Part:
         self.converters = list(compiler.get_converters(expressions).items())
         self.types = [db_type(expression, compiler.connection) for expression in expressions]
 
-    def convert(self, values: list[Any], connection: Any) -> list[Any]:
+    def converted(
+        self, columns: list[Any], connection: Any, keep: int | None = None
+    ) -> list[Any]:
+        """The part's ``columns`` (a sequence of values per column) through the ORM's
+        converters, column by column; the column at ``keep`` stays as the database wrote it."""
         for position, (functions, expression) in self.converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
-        return values
+            if position != keep:
+                column = columns[position]
+                columns[position] = converted_column(column, functions, expression, connection)
+        return columns
 
 
 def db_type(expression: Any, connection: Any) -> str | None:
@@ -66,3 +76,27 @@ def cached_relation(
     if fixed and (part is None or not part.params):
         queries[cache] = part  # type: ignore[assignment]
     return part
+
+
+def converted_column(
+    column: Sequence[Any], functions: Sequence[Any], expression: Any, connection: Any
+) -> list[Any]:
+    """``column``'s values through the ORM's converters of ``expression``, as
+    :meth:`~django.db.models.sql.compiler.SQLCompiler.apply_converters` does row by row. A
+    value that comes again is converted once, when what it converts to is immutable (a price,
+    a date, a flag): the same object stands for it in each row."""
+    found: dict[tuple[type, Any], Any] = {}
+    converted: list[Any] = []
+    append = converted.append
+    for value in column:
+        key = (value.__class__, value)
+        if key in found:
+            append(found[key])
+            continue
+        result = value
+        for function in functions:
+            result = function(result, expression, connection)
+        if result.__class__ in IMMUTABLE:
+            found[key] = result
+        append(result)
+    return converted

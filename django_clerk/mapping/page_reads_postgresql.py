@@ -61,21 +61,25 @@ def read_page(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    rows: list[dict[str, Any]] = []
-    related: list[dict[Any, list[Any]]] = [defaultdict(list) for _ in manys]
+    by_part: list[list[Any]] = [[] for _ in parts]
     for row in found:
-        number = row[0]
-        part = parts[number]
-        values = part.convert([row[3 + slot] for slot in layout[number]], connection)
-        if number == 0:
-            rows.append(dict(zip(names, values, strict=True)))
-        elif part.width == 2:
-            related[number - 1][values[0]].append(values[1])
+        by_part[row[0]].append(row)
+    columns = [  # column by column: one list per converted column, instead of a list per row
+        part.converted([[row[3 + slot] for row in rows] for slot in slots], connection)
+        for part, rows, slots in zip(parts, by_part, layout, strict=True)
+    ]
+    rows = [dict(zip(names, values, strict=True)) for values in zip(*columns[0], strict=True)]
+    for many, part, own in zip(manys, parts[1:], columns[1:], strict=True):
+        by_key: dict[Any, list[Any]] = defaultdict(list)
+        if part.width == 2:
+            for key_value, value in zip(*own, strict=True):
+                by_key[key_value].append(value)
         else:
-            related[number - 1][values[0]].append(tuple(values[1:]))
-    for many, by_key in zip(manys, related, strict=True):
-        for page_row in rows:
-            page_row[many.key] = by_key.get(page_row["pk"], ())
+            for values in zip(*own, strict=True):
+                by_key[values[0]].append(values[1:])
+        name, get = many.key, by_key.get
+        for item in rows:
+            item[name] = get(item["pk"], ())
     return rows
 
 

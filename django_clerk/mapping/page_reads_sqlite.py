@@ -32,12 +32,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from itertools import pairwise
 from json import loads
 from typing import Any
-from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
@@ -49,10 +46,6 @@ from django_clerk.mapping.reads import ManyRead, relation_join
 
 #: Column types whose values JSON does not carry exactly.
 INEXACT_TYPES = ("real", "float", "double", "blob")
-#: What a converter may return for several rows at once: values nothing can change.
-IMMUTABLE = frozenset(
-    {bool, int, float, str, bytes, type(None), Decimal, UUID, date, datetime, time, timedelta}
-)
 
 
 def read_page(
@@ -80,9 +73,7 @@ def read_page(
         if row[0]:
             related[row[0] - 1] = _group(parts[row[0] - 1], row[1], connection)
     # Column by column: one list per converted column, instead of a list per row.
-    columns: list[Any] = list(zip(*page_rows, strict=True))[1 : 1 + page.width]
-    for position, (functions, expression) in page.converters:
-        columns[position] = _converted(columns[position], functions, expression, connection)
+    columns = page.converted(list(zip(*page_rows, strict=True))[1 : 1 + page.width], connection)
     rows = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
     for many, by_key in zip(manys, related, strict=True):
         name, get = many.key, by_key.get
@@ -98,11 +89,7 @@ def _group(part: Part, text: str | None, connection: Any) -> dict[Any, list[Any]
     found: dict[Any, list[Any]] = defaultdict(list)
     rows: Iterable[Sequence[Any]] = loads(text) if text else ()
     if rows and part.converters:  # column by column, the key left as the database wrote it
-        columns: list[Any] = list(zip(*rows, strict=True))
-        for position, (functions, expression) in part.converters:
-            if position:
-                columns[position] = _converted(columns[position], functions, expression, connection)
-        rows = zip(*columns, strict=True)
+        rows = zip(*part.converted(list(zip(*rows, strict=True)), connection, keep=0), strict=True)
     if part.width == 2:
         for key, value in rows:
             found[key].append(value)
@@ -110,30 +97,6 @@ def _group(part: Part, text: str | None, connection: Any) -> dict[Any, list[Any]
         for values in rows:
             found[values[0]].append(tuple(values[1:]))
     return found
-
-
-def _converted(
-    column: Sequence[Any], functions: Sequence[Any], expression: Any, connection: Any
-) -> list[Any]:
-    """``column``'s values through the ORM's converters of ``expression``, as
-    :meth:`~django.db.models.sql.compiler.SQLCompiler.apply_converters` does row by row. A
-    value that comes again is converted once, when what it converts to is immutable (a price,
-    a date, a flag): the same object stands for it in each row."""
-    found: dict[tuple[type, Any], Any] = {}
-    converted: list[Any] = []
-    append = converted.append
-    for value in column:
-        key = (value.__class__, value)
-        if key in found:
-            append(found[key])
-            continue
-        result = value
-        for function in functions:
-            result = function(result, expression, connection)
-        if result.__class__ in IMMUTABLE:
-            found[key] = result
-        append(result)
-    return converted
 
 
 def _statement(page: Part, key: int, parts: list[Part]) -> tuple[str, list[Any]]:

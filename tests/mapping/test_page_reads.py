@@ -247,7 +247,7 @@ def test_a_page_out_of_key_order_is_read_again_query_by_query(store: Any, monkey
 def test_a_value_that_comes_again_is_converted_once_when_it_converts_to_an_immutable() -> None:
     from decimal import Decimal
 
-    from django_clerk.mapping.page_reads_sqlite import _converted
+    from django_clerk.mapping.page_parts import converted_column
 
     calls: list[Any] = []
 
@@ -255,7 +255,7 @@ def test_a_value_that_comes_again_is_converted_once_when_it_converts_to_an_immut
         calls.append(value)
         return None if value is None else Decimal(str(value))
 
-    column = _converted([1.5, 1.5, None, 2, 1.5, None], [to_decimal], None, None)
+    column = converted_column([1.5, 1.5, None, 2, 1.5, None], [to_decimal], None, None)
     assert column == [Decimal("1.5"), Decimal("1.5"), None, Decimal("2"), Decimal("1.5"), None]
     assert calls == [1.5, None, 2] and column[0] is column[4]
 
@@ -264,10 +264,10 @@ def test_a_value_that_comes_again_is_converted_once_when_it_converts_to_an_immut
         return [value]  # mutable: each row gets its own
 
     calls.clear()
-    column = _converted(["a", "a"], [to_list], None, None)
+    column = converted_column(["a", "a"], [to_list], None, None)
     assert column == [["a"], ["a"]] and column[0] is not column[1] and len(calls) == 2
 
     def kind(value: Any, expression: Any, connection: Any) -> Any:
         return type(value).__name__
 
-    assert _converted([1, 1.0, 1], [kind], None, None) == ["int", "float", "int"]
+    assert converted_column([1, 1.0, 1], [kind], None, None) == ["int", "float", "int"]
