@@ -4,12 +4,14 @@ The statement returns the page's rows, then one row per relation holding the rel
 for the page's keys as one JSON array::
 
     WITH django_clerk_page (c0, c1, ...) AS MATERIALIZED (<the page's query>),
-         django_clerk_many1 (k, v0, v1, ...) AS (<relation 1 for the page's keys> LIMIT -1),
+         django_clerk_many1 (v0, v1, ...) AS (<relation 1 for the page's keys> LIMIT -1),
          ...
     SELECT 0, c0, c1, ... FROM django_clerk_page
-    UNION ALL SELECT 1, (SELECT json_group_array(json_array(k, v0, v1, ...))
+    UNION ALL SELECT 1, (SELECT json_group_array(json_array(v0, v1, ...))
                            FROM django_clerk_many1), NULL, ...
     ...
+
+(``v0`` is the key of the page's row a related row belongs to, ``IN`` the page's keys.)
 
 The queries are the ORM's own (the page's ``values()`` query, each relation's
 ``values_list()`` of its default manager with its default ordering), and their rows pass the
