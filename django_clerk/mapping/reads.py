@@ -5,8 +5,8 @@ from a row.
 A row is a dict: the columns and annotations of one object (``"pk"``, ``"brand__name"``...),
 plus, for each declared many relation, the list of its related rows under
 :attr:`ManyRead.key` (single values when one column is read, else tuples). Relations are read
-with one query per relation per page (:func:`fetch_many`), or, for a page on PostgreSQL, in
-the page's own statement (:mod:`~django_clerk.mapping.page_reads`).
+with one query per relation per page (:func:`fetch_many`), or, for a page on PostgreSQL or
+SQLite, in the page's own statement (:mod:`~django_clerk.mapping.page_reads`).
 """
 
 from __future__ import annotations
