@@ -34,9 +34,7 @@ class Part:
         self.converters = list(compiler.get_converters(expressions).items())
         self.types = [db_type(expression, compiler.connection) for expression in expressions]
 
-    def converted(
-        self, columns: list[Any], connection: Any, keep: int | None = None
-    ) -> list[Any]:
+    def converted(self, columns: list[Any], connection: Any, keep: int | None = None) -> list[Any]:
         """The part's ``columns`` (a sequence of values per column) through the ORM's
         converters, column by column; the column at ``keep`` stays as the database wrote it."""
         for position, (functions, expression) in self.converters:
