@@ -22,10 +22,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db.models import Model
 from rest_framework import serializers
 
 from django_clerk.mapping.fields import ClerkField
-from django_clerk.mapping.reads import ManyRead, ReadContext, Reads, RowReader, drf_reads
+from django_clerk.mapping.reads import (
+    ManyRead,
+    ReadContext,
+    Reads,
+    RowReader,
+    drf_reads,
+    links_by_key,
+    model_field,
+)
 
 if TYPE_CHECKING:
     from django_clerk.mapping.serializers import ClerkSerializer
@@ -113,8 +122,20 @@ def build_row_plan(serializer_class: type[ClerkSerializer], language: str) -> Ro
     return RowPlan(columns, many, annotations, readers)
 
 
-def instead(field: serializers.Field[Any, Any, Any, Any]) -> str:
+def instead(field: serializers.Field[Any, Any, Any, Any], model: type[Model]) -> str:
     """What to declare instead of a field that needs instances."""
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    relation = model_field(model, attrs[0]) if attrs else None
+    if (
+        relation is not None
+        and relation.is_relation
+        and (relation.many_to_many or relation.one_to_many)
+        and not links_by_key(relation)
+    ):
+        return (
+            f"its relation {attrs[0]!r} links to {model.__name__} by another field than "
+            "the primary key (to_field=), and is read from instances"
+        )
     if isinstance(field, serializers.SerializerMethodField):
         return (
             "declare the value instead: a column or a path across foreign keys in source=, "
@@ -151,7 +172,7 @@ def decide(serializer_class: type[ClerkSerializer]) -> SerializerPlan:
             if field_reads(bound, ReadContext(model, language)) is None:
                 reason = (
                     f"{name}.{field_name} ({type(bound).__name__}, source={bound.source!r}) "
-                    f"needs model instances: {instead(bound)}"
+                    f"needs model instances: {instead(bound, model)}"
                 )
                 return SerializerPlan(serializer_class, INSTANCES, reason, annotations=annotations)
     return SerializerPlan(serializer_class, ROWS, annotations=annotations)

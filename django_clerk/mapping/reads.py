@@ -177,11 +177,28 @@ def value_reader(model: type[Model], path: str) -> tuple[list[str], RowReader] |
 
 
 def many_relation(model: type[Model], name: str) -> Any:
-    """The many relation ``name`` of ``model`` (many-to-many or reverse foreign key)."""
+    """The many relation ``name`` of ``model`` (many-to-many or reverse foreign key) when its
+    related rows point to ``model``'s primary key (they are read by the page's keys); a
+    foreign key with a ``to_field`` of its own is followed on instances."""
     relation = model_field(model, name)
     if relation is None or not (relation.many_to_many or relation.one_to_many):
         return None
-    return relation
+    return relation if links_by_key(relation) else None
+
+
+def links_by_key(relation: Any) -> bool:
+    """Whether the related rows of the many ``relation`` point to its model's primary key."""
+    link: Any
+    if isinstance(relation, ManyToManyField):  # forward: the through table's link to us
+        through: Any = relation.remote_field.through
+        link = through._meta.get_field(relation.m2m_field_name())
+    elif relation.many_to_many:  # reverse many-to-many: the other side's link to us
+        field = relation.field
+        through = field.remote_field.through
+        link = through._meta.get_field(field.m2m_reverse_field_name())
+    else:  # reverse foreign key
+        link = relation.field
+    return bool(link.target_field.primary_key)
 
 
 def read_many(model: type[Model], name: str, attrs: Sequence[str]) -> ManyRead | None:

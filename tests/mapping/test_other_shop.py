@@ -183,3 +183,33 @@ def test_unmapped_entities_are_none():
     assert get_serializer("products") is None
     with pytest.raises(ValueError, match="Unknown Clerk entity"):
         get_serializer("product")
+
+
+def test_a_relation_linked_by_another_field_than_the_key_renders_from_instances(store):
+    from rest_framework import serializers
+
+    from django_clerk import mapping
+    from django_clerk.mapping.plans import plan_for
+    from django_clerk.mapping.reads import read_many
+    from django_clerk.mapping.rendering import Renderer
+    from tests.othershop.models import MakerNote
+
+    class MakerSerializer(mapping.PageSerializer):
+        note_ids = serializers.PrimaryKeyRelatedField(source="notes", many=True, read_only=True)
+
+        class Meta:
+            model = Maker
+            fields = ["id", "note_ids"]
+
+    # The key of a maker is 1, 2...; its notes point to its slug: read by keys, none match.
+    first = Maker.objects.create(label="A", slug="a")
+    second = Maker.objects.create(label="B", slug="b")
+    notes = [MakerNote.objects.create(maker=maker, text=maker.label) for maker in (first, second)]
+    assert read_many(Maker, "notes", ["pk"]) is None
+    assert read_many(Article, "sections", ["pk"]) is not None  # linked by the key: rows
+    plan = plan_for(MakerSerializer)
+    assert not plan.rows and "MakerSerializer.note_ids" in plan.reason
+    assert "links to Maker by another field than the primary key (to_field=)" in plan.reason
+    renderer = Renderer(MakerSerializer, store, validate=False)  # a page without its type
+    rendered = renderer.render_all(Maker.objects.order_by("pk"))
+    assert [item["note_ids"] for item in rendered.items] == [[notes[0].pk], [notes[1].pk]]

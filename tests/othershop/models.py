@@ -17,6 +17,16 @@ class Section(models.Model):
 class Maker(models.Model):
     label = models.CharField(max_length=100)
     country = models.ForeignKey("Country", null=True, on_delete=models.SET_NULL)
+    slug = models.SlugField(unique=True, null=True, blank=True)
+
+
+class MakerNote(models.Model):
+    """Notes linked by the maker's slug, not its key (``to_field``)."""
+
+    maker = models.ForeignKey(
+        Maker, to_field="slug", on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.CharField(max_length=100)
 
 
 class Country(models.Model):
