@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -105,6 +108,18 @@ def remember_sent(sales: QuerySet[Any, Any]) -> int:
 HOUSEKEEPING_SECONDS = 600.0
 """How often a process removes the sales and log lines kept past their time (per store)."""
 _tidied: dict[tuple[str, int, str], float] = {}
+_paused: ContextVar[bool] = ContextVar("django_clerk_housekeeping_paused", default=False)
+
+
+@contextmanager
+def housekeeping_paused() -> Iterator[None]:
+    """No housekeeping in the block (a delivery that is rolled back: the removal would be
+    rolled back too, and the next one would wait :data:`HOUSEKEEPING_SECONDS`)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 def tidy(store: Store, entity: str, using: str) -> None:
@@ -114,7 +129,7 @@ def tidy(store: Store, entity: str, using: str) -> None:
     forget = {SALE: forget_old_sales, LOG_LINE: forget_old_log_lines}.get(entity)
     key, now = (using, store.pk, entity), time.monotonic()
     last = _tidied.get(key)
-    if forget is None or (last is not None and now - last < HOUSEKEEPING_SECONDS):
+    if forget is None or _paused.get() or (last is not None and now - last < HOUSEKEEPING_SECONDS):
         return
     forget(store, using)
     _tidied[key] = now

@@ -135,3 +135,32 @@ def test_remembered_sales_are_forgotten_after_the_memory_days(
     assert not PendingChange.objects.filter(due_at=old).exists()
     track_sale(with_orders[0], make_request())
     assert deliver().upserted == 1 and len(clerk_api.logged("log/sale")) == 2
+
+
+def test_no_housekeeping_while_paused_and_none_put_off_by_it(
+    clerk_store: Any, clerk_api: Any, settings: Any, make_request: Any, monkeypatch: Any
+) -> None:
+    from django_clerk.sync import events
+
+    monkeypatch.setattr(events, "_tidied", {})
+    settings.CLERK = {**settings.CLERK, "TRACKING_SALE_MEMORY_DAYS": 30}
+    order = example_shop().order
+    track_sale(order, make_request())
+    with events.housekeeping_paused():
+        deliver()
+    old = timezone.now() - timedelta(days=31)
+    PendingChange.objects.filter(entity=SALE).update(due_at=old)
+
+    def another_sale(object_id: str) -> None:
+        PendingChange.objects.create(
+            store=clerk_store, entity=SALE, object_id=object_id,
+            payload={"order": ["auth.user", "0"]},
+        )  # fmt: skip
+
+    another_sale("x")
+    with events.housekeeping_paused():  # as the tracking validator's rolled-back rehearsal
+        deliver()
+    assert PendingChange.objects.filter(due_at=old).exists() and events._tidied == {}
+    another_sale("y")
+    deliver()  # the first look of the process: not put off by the paused deliveries
+    assert not PendingChange.objects.filter(due_at=old).exists()

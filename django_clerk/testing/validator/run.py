@@ -101,14 +101,16 @@ def _deliver_pending(api: FakeClerkAPI) -> PageVisit:
     the server sends after the commit (a sale it logs itself) are seen too. Events waiting
     (a sale the server holds back for the page's Clerk.js to log) are delivered as if their
     wait was over. The delivery is rolled back: every change stays pending for the shop's own
-    delivery to Clerk, and the delivery's signals are not sent."""
+    delivery to Clerk, and the delivery's signals and housekeeping are left out."""
     from django_clerk.models import PendingChange
     from django_clerk.signals import signals_muted
     from django_clerk.sync.delivery import deliver_due
+    from django_clerk.sync.events import housekeeping_paused
 
     start = len(api.requests)
     using = router.db_for_write(PendingChange)
-    with transaction.atomic(using=using), signals_muted():  # rolled back: it never happened
+    # Rolled back: it never happened, so it sends no signal and does no housekeeping.
+    with transaction.atomic(using=using), signals_muted(), housekeeping_paused():
         now = timezone.now()
         PendingChange.objects.using(using).filter(
             state=PendingChange.State.PENDING, due_at__gt=now
