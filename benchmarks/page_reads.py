@@ -2,7 +2,7 @@
 
     python benchmarks/page_reads.py                        # SQLite, 100k products
     python benchmarks/page_reads.py --products 100000 \\
-        --database postgres://postgres@127.0.0.1:5432/clerk_bench_{products}
+        --database 'postgres://postgres@127.0.0.1:5432/clerk_bench_feeds_{products}'
 
 Uses the catalogues ``benchmarks/feeds.py`` seeds (and seeds one the same way if it is
 missing). Reads a 1000-row page of the example mapping from the middle of the catalogue, as

@@ -18,6 +18,8 @@ from django_clerk.mapping.reads import ManyRead, relation_join
 
 #: The name of the page's rows inside the statement.
 PAGE = "django_clerk_page"
+#: The values a converted value is remembered by: equal ones are the same value.
+PLAIN = frozenset({int, str, bytes, bool, type(None)})
 #: What a converter may return for several rows at once: values nothing can change.
 IMMUTABLE = frozenset(
     {bool, int, float, str, bytes, type(None), Decimal, UUID, date, datetime, time, timedelta}
@@ -81,20 +83,22 @@ def converted_column(
 ) -> list[Any]:
     """``column``'s values through the ORM's converters of ``expression``, as
     :meth:`~django.db.models.sql.compiler.SQLCompiler.apply_converters` does row by row. A
-    value that comes again is converted once, when what it converts to is immutable (a price,
-    a date, a flag): the same object stands for it in each row."""
+    plain value (a number, text, a flag: what SQLite gives) that comes again is converted once
+    when what it converts to is immutable (a price, a date): the same object stands for it in
+    each row."""
     found: dict[tuple[type, Any], Any] = {}
     converted: list[Any] = []
     append = converted.append
     for value in column:
-        key = (value.__class__, value)
-        if key in found:
-            append(found[key])
+        cls = value.__class__
+        plain = cls in PLAIN or (cls is float and value and value == value)  # not 0, -0, NaN
+        if plain and (cls, value) in found:
+            append(found[cls, value])
             continue
         result = value
         for function in functions:
             result = function(result, expression, connection)
-        if result.__class__ in IMMUTABLE:
-            found[key] = result
+        if plain and result.__class__ in IMMUTABLE:
+            found[cls, value] = result
         append(result)
     return converted

@@ -65,5 +65,7 @@ def read_page(
         return None
     key = names.index("pk")
     if connection.vendor == "sqlite":
+        if not page_reads_sqlite.available(connection):
+            return None
         return page_reads_sqlite.read_page(page, names, key, model, manys, using)
     return page_reads_postgresql.read_page(page, names, key, model, manys, using)

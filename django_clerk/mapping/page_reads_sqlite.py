@@ -25,9 +25,12 @@ the read checks that their keys ascend, and reads the page query by query when t
 (a key with a collation of its own).
 
 JSON carries SQLite's integers, text and NULL exactly. It does not carry a BLOB, and it
-writes a REAL with 15 significant digits: a relation with a binary or a floating-point column
-is read with a query of its own, as is every relation of that page. (A ``DecimalField``'s
-value is exact: Django itself reads it from SQLite to 15 significant digits.)
+writes a REAL with 15 significant digits: a page with a relation that reads a binary or a
+floating-point column, or a ``DecimalField`` of more than 15 digits, is read with a query per
+relation. (A ``DecimalField`` of up to 15 digits reads the same: Django itself reads it from
+SQLite to 15 significant digits.) So is a page when the SQLite library is older than 3.35
+(``AS MATERIALIZED``) or has no JSON functions, and a relation whose default manager is
+distinct (its query selects its ordering's columns too).
 """
 
 from __future__ import annotations
@@ -118,13 +121,22 @@ def _statement(page: Part, key: int, parts: list[Part]) -> tuple[str, list[Any]]
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params
 
 
+def available(connection: Any) -> bool:
+    """Whether the SQLite library has what the statement uses: ``AS MATERIALIZED`` (3.35)
+    and the JSON functions."""
+    version: tuple[int, ...] = connection.Database.sqlite_version_info
+    if version >= (3, 38):  # JSON built in
+        return True
+    return version >= (3, 35) and bool(connection.features.supports_json_field)
+
+
 def _relation(model: type[Model], many: ManyRead, using: str, key: int) -> Part | None:
     """The read of ``many``'s rows for the page's keys."""
     related, join = relation_join(model, many)
     keys = RawSQL(f'SELECT "c{key}" FROM {PAGE}', [])
     queryset = related._default_manager.db_manager(using).all().filter(**{f"{join}__in": keys})
-    if queryset.query.is_sliced:
-        return None
+    if queryset.query.is_sliced or queryset.query.distinct:
+        return None  # a distinct query selects its ordering's columns too
     queryset = queryset.values_list(join, *many.columns)
     compiler = queryset.query.get_compiler(using)
     try:
@@ -132,6 +144,19 @@ def _relation(model: type[Model], many: ManyRead, using: str, key: int) -> Part 
     except (EmptyResultSet, FullResultSet):
         return None
     part = Part(compiler, sql, params)
-    if any(t is None or t.lower().startswith(INEXACT_TYPES) for t in part.types):
+    exact = map(_exact, (column[0] for column in compiler.select), part.types)
+    if part.width != 1 + len(many.columns) or not all(exact):
         return None
     return part
+
+
+def _exact(expression: Any, db_type: str | None) -> bool:
+    """Whether JSON carries the values of ``expression`` (of the database type ``db_type``)
+    as SQLite gives them to the ORM."""
+    if db_type is None or db_type.lower().startswith(INEXACT_TYPES):
+        return False  # a REAL is written with 15 significant digits, a BLOB not at all
+    output = expression.output_field
+    if output.get_internal_type() == "DecimalField":
+        # Exact up to 15 digits, as Django reads them; past that JSON rounds otherwise.
+        return output.max_digits is not None and output.max_digits <= 15
+    return True

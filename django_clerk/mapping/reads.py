@@ -192,12 +192,14 @@ def links_by_key(relation: Any) -> bool:
     if isinstance(relation, ManyToManyField):  # forward: the through table's link to us
         through: Any = relation.remote_field.through
         link = through._meta.get_field(relation.m2m_field_name())
-    elif relation.many_to_many:  # reverse many-to-many: the other side's link to us
-        field = relation.field
+    elif isinstance(relation, ForeignObjectRel) and relation.many_to_many:  # reverse
+        field: Any = relation.field  # the other side's link to us
         through = field.remote_field.through
         link = through._meta.get_field(field.m2m_reverse_field_name())
-    else:  # reverse foreign key
+    elif isinstance(relation, ForeignObjectRel):  # reverse foreign key
         link = relation.field
+    else:  # another kind (a generic relation): followed on instances
+        return False
     return bool(link.target_field.primary_key)
 
 

@@ -213,3 +213,28 @@ def test_a_relation_linked_by_another_field_than_the_key_renders_from_instances(
     renderer = Renderer(MakerSerializer, store, validate=False)  # a page without its type
     rendered = renderer.render_all(Maker.objects.order_by("pk"))
     assert [item["note_ids"] for item in rendered.items] == [[notes[0].pk], [notes[1].pk]]
+
+
+def test_a_generic_relation_renders_from_instances(store):
+    from rest_framework import serializers
+
+    from django_clerk import mapping
+    from django_clerk.mapping.plans import plan_for
+    from django_clerk.mapping.reads import read_many
+    from django_clerk.mapping.rendering import Renderer
+    from tests.othershop.models import Tag
+
+    class TaggedArticleSerializer(mapping.PageSerializer):
+        tag_ids = serializers.PrimaryKeyRelatedField(source="tags", many=True, read_only=True)
+
+        class Meta:
+            model = Article
+            fields = ["ean", "tag_ids"]
+
+    (article,) = make_articles(1)
+    tags = [Tag.objects.create(tagged=article, text=text) for text in ("soft", "oak")]
+    assert read_many(Article, "tags", ["pk"]) is None
+    assert not plan_for(TaggedArticleSerializer).rows  # planning does not fail
+    renderer = Renderer(TaggedArticleSerializer, store, validate=False)
+    rendered = renderer.render_all(Article.objects.order_by("pk"))
+    assert [sorted(item["tag_ids"]) for item in rendered.items] == [sorted(t.pk for t in tags)]

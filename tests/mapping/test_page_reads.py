@@ -271,3 +271,78 @@ def test_a_value_that_comes_again_is_converted_once_when_it_converts_to_an_immut
         return type(value).__name__
 
     assert converted_column([1, 1.0, 1], [kind], None, None) == ["int", "float", "int"]
+
+
+def test_a_distinct_relation_is_read_with_a_query_of_its_own(store: Any) -> None:
+    from django_clerk.mapping.reads import ManyRead, fetch_many
+    from tests.othershop.models import Maker, MakerAlias
+
+    maker = Maker.objects.create(label="A")
+    for rank, name in ((3, "third"), (1, "first"), (2, "second")):
+        MakerAlias.objects.create(maker=maker, name=name, rank=rank)
+    many = ManyRead("aliases", ("name",))
+    rows = Maker.objects.order_by("pk").values("pk", "label")[:10]
+    assert page_reads.read_page(rows, ["pk", "label"], Maker, [many]) is None
+    assert fetch_many(Maker, many, [maker.pk], "default")[maker.pk] == ["first", "second", "third"]
+
+
+def test_wide_decimals_are_read_with_a_query_of_their_own_on_sqlite(store: Any) -> None:
+    import datetime
+    from decimal import Decimal
+
+    from django_clerk.mapping.reads import ManyRead, fetch_many
+    from tests.othershop.models import Article, Purchase, PurchaseItem
+
+    article = Article.objects.create(
+        ean="5700000000017", title="Chair", blurb="", net_cost=1,
+        first_listed=datetime.date(2024, 1, 2), on_hand=1,
+    )  # fmt: skip
+    placed = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+    purchase = Purchase.objects.create(ref="P-1", placed=placed)
+    total = Decimal("100000000000000.50")  # 17 digits: JSON would write 15, rounded its way
+    PurchaseItem.objects.create(
+        purchase=purchase, article=article, qty=1, each=1, exact_total=total
+    )
+    wide, narrow = ManyRead("items", ("exact_total",)), ManyRead("items", ("each",))
+    rows = Purchase.objects.order_by("pk").values("pk")[:10]
+    exact = fetch_many(Purchase, wide, ["P-1"], "default")["P-1"]
+    found = page_reads.read_page(rows, ["pk"], Purchase, [wide])
+    if connection.vendor == "sqlite":
+        assert found is None
+    else:
+        assert found is not None and found[0][wide.key] == exact == [total]
+    both = page_reads.read_page(rows, ["pk"], Purchase, [narrow])  # 10 digits: one statement
+    assert both is not None and both[0][narrow.key] == [Decimal("1.00")]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's library version")
+def test_an_sqlite_without_materialized_tables_reads_query_by_query(
+    store: Any, monkeypatch: Any
+) -> None:
+    make_awkward_products(AWKWARD_NAMES)
+    theirs, _ = page_rows(store, "products", False, monkeypatch)
+    monkeypatch.setattr(connection.Database, "sqlite_version_info", (3, 34, 1))
+    ours, queries = page_rows(store, "products", True, monkeypatch)
+    assert ours == theirs and len(ours) == len(AWKWARD_NAMES)
+    relations = len(plan_for(get_serializers("products")[0]).row_plan("en").many)
+    assert queries == 1 + relations
+
+
+def test_unhashable_and_equal_but_different_values_are_converted_each() -> None:
+    from decimal import Decimal
+
+    from django_clerk.mapping.page_parts import converted_column
+
+    def as_decimal(value: Any, expression: Any, connection: Any) -> Any:
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    assert [str(d) for d in converted_column([0.0, -0.0, 0.0], [as_decimal], None, None)] == [
+        "0.0", "-0.0", "0.0",
+    ]  # fmt: skip
+    decimals = converted_column([Decimal("1.5"), Decimal("1.50")], [as_decimal], None, None)
+    assert [str(d) for d in decimals] == ["1.5", "1.50"]
+
+    def first(value: Any, expression: Any, connection: Any) -> Any:
+        return value[0]
+
+    assert converted_column([[{"x": 1}], [{"x": 1}]], [first], None, None) == [{"x": 1}] * 2

@@ -1,5 +1,7 @@
 """A shop that looks nothing like the example: string ids, other names, no variants."""
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
@@ -20,6 +22,32 @@ class Maker(models.Model):
     slug = models.SlugField(unique=True, null=True, blank=True)
 
 
+class Tag(models.Model):
+    """Tags on any object (a generic relation)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=40)
+    tagged = GenericForeignKey("content_type", "object_id")
+    text = models.CharField(max_length=40)
+
+
+class DistinctManager(models.Manager["MakerAlias"]):
+    def get_queryset(self) -> models.QuerySet["MakerAlias"]:
+        return super().get_queryset().distinct()
+
+
+class MakerAlias(models.Model):
+    """Names a maker also goes by, from a manager that never repeats a row."""
+
+    maker = models.ForeignKey(Maker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+    rank = models.PositiveIntegerField(default=0)
+    objects = DistinctManager()
+
+    class Meta:
+        ordering = ["rank"]
+
+
 class MakerNote(models.Model):
     """Notes linked by the maker's slug, not its key (``to_field``)."""
 
@@ -35,6 +63,7 @@ class Country(models.Model):
 
 class Article(models.Model):
     ean = models.CharField(primary_key=True, max_length=13)
+    tags = GenericRelation(Tag)
     title = models.CharField(max_length=200)
     blurb = models.TextField(null=True, blank=True)
     net_cost = models.DecimalField(max_digits=10, decimal_places=2)
@@ -69,6 +98,7 @@ class PurchaseItem(models.Model):
     qty = models.PositiveIntegerField()
     each = models.DecimalField(max_digits=10, decimal_places=2)
     weight = models.FloatField(null=True, blank=True)
+    exact_total = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
 
 
 class Story(models.Model):
