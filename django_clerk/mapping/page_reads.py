@@ -11,7 +11,8 @@ database across a network one round trip. Each database has its form of the stat
 ordering) with their converters, so the rows are those of the queries run one by one (the
 rows of a relation without an ordering come in an order of the database's choosing, in
 both). A page neither covers (a reversed, distinct or combined query, a relation whose order
-has values of its own) is read with one query per relation.
+has values of its own, and what each database's module names) is read with one query per
+relation.
 """
 
 from __future__ import annotations

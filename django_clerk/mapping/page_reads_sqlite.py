@@ -63,7 +63,7 @@ def read_page(
     if any(part is None for part in relations):
         return None
     parts = [part for part in relations if part is not None]
-    sql, params = _statement(page, key, parts)
+    sql, params = _statement(page, parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -104,7 +104,7 @@ def _group(part: Part, text: str | None, connection: Any) -> dict[Any, list[Any]
     return found
 
 
-def _statement(page: Part, key: int, parts: list[Part]) -> tuple[str, list[Any]]:
+def _statement(page: Part, parts: list[Part]) -> tuple[str, list[Any]]:
     columns = ", ".join(f'"c{i}"' for i in range(page.width))
     ctes = [f"{PAGE} ({columns}) AS MATERIALIZED ({page.sql})"]
     selects = [f"SELECT 0, {columns} FROM {PAGE}"]
