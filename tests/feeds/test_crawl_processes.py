@@ -47,8 +47,26 @@ class Importer:
     token: str
     crawls: list[tuple[str, list[Any]]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    retries: int = 0
 
     def get(self, path: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
+        """The ids of a page; a 503 with ``Retry-After`` (every token verification slot was
+        taken: the importers start at once with the same new token) is asked again after
+        the wait, as Clerk's importer does, a few times at most."""
+        for attempt in range(4):
+            status, retry_after, body = self.request(path, params, headers)
+            if status == 503 and retry_after and attempt < 3:
+                self.retries += 1
+                time.sleep(min(float(retry_after), 2.0))
+                continue
+            break
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
+        return [item["id"] for item in json.loads(body)]
+
+    def request(
+        self, path: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, str | None, bytes]:
         parts = urlsplit(self.base_url)
         connection = http.client.HTTPConnection(
             parts.hostname, parts.port, timeout=15, source_address=(self.address, 0)
@@ -58,12 +76,9 @@ class Importer:
                 "GET", f"{path}?{urlencode(params)}", headers={"User-Agent": self.agent, **headers}
             )
             response = connection.getresponse()
-            body = response.read()
+            return response.status, response.getheader("Retry-After"), response.read()
         finally:
             connection.close()
-        if response.status != 200:
-            raise RuntimeError(f"{path} answered {response.status}: {body[:200]!r}")
-        return [item["id"] for item in json.loads(body)]
 
     def crawl_legacy(self) -> list[Any]:
         ids: list[Any] = []
@@ -159,7 +174,8 @@ def test_concurrent_crawls_under_four_processes(catalogue, clerk_fake_api):
     print(
         f"\ncrawls: {len(crawls)} complete ({by_protocol['legacy']} legacy, "
         f"{by_protocol['v2']} Feed V2), {len(crawls) * len(stayed)} products checked, "
-        f"{missed} missed, {repeated} repeated; {flips[0]} stock changes by the editor"
+        f"{missed} missed, {repeated} repeated; {flips[0]} stock changes by the editor; "
+        f"{sum(i.retries for i in importers)} requests asked again after a 503"
     )
     assert [error for importer in importers for error in importer.errors] == []
     assert by_protocol["legacy"] >= 3 and by_protocol["v2"] >= 3
