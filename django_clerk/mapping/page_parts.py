@@ -10,11 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Model
-from django.db.models.manager import BaseManager
 from django.db.models.sql.compiler import SQLCompiler
 
 from django_clerk.mapping.compiled import compiled_queries
-from django_clerk.mapping.reads import ManyRead, relation_join
+from django_clerk.mapping.reads import ManyRead, fixed_manager
 
 #: The name of the page's rows inside the statement.
 PAGE = "django_clerk_page"
@@ -64,16 +63,14 @@ def cached_relation(
 ) -> Part | None:
     """``build(model, many, using, *options)``: the part of ``many``, kept for the thread and
     the database (see :mod:`~django_clerk.mapping.compiled`) when nothing can change it from
-    page to page: the related model's default manager has no ``get_queryset()`` of its own,
-    and the query no values of its own."""
+    page to page (see :func:`~django_clerk.mapping.reads.fixed_manager`), and the query has
+    no values of its own."""
     cache = (build, model, many, using, *options)
     queries = compiled_queries()
     if cache in queries:
         return queries[cache]  # type: ignore[return-value]
     part = build(model, many, using, *options)
-    manager = relation_join(model, many)[0]._default_manager
-    fixed = type(manager).get_queryset is BaseManager.get_queryset
-    if fixed and (part is None or not part.params):
+    if fixed_manager(model, many) and (part is None or not part.params):
         queries[cache] = part  # type: ignore[assignment]
     return part
 

@@ -17,7 +17,6 @@ sorted as one, which costs the client some time, and saves a round trip per rela
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -26,7 +25,7 @@ from django.db.models import Model
 from django.db.models.expressions import OrderBy, RawSQL
 
 from django_clerk.mapping.page_parts import PAGE, Part, cached_relation
-from django_clerk.mapping.reads import ManyRead, relation_join
+from django_clerk.mapping.reads import ManyRead, group_related, related_rows
 
 INTEGER_KEYS = frozenset(
     {
@@ -70,14 +69,7 @@ def read_page(
     ]
     rows = [dict(zip(names, values, strict=True)) for values in zip(*columns[0], strict=True)]
     for many, part, own in zip(manys, parts[1:], columns[1:], strict=True):
-        by_key: dict[Any, list[Any]] = defaultdict(list)
-        if part.width == 2:
-            for key_value, value in zip(*own, strict=True):
-                by_key[key_value].append(value)
-        else:
-            for values in zip(*own, strict=True):
-                by_key[values[0]].append(values[1:])
-        name, get = many.key, by_key.get
+        name, get = many.key, group_related(zip(*own, strict=True), part.width == 2).get
         for item in rows:
             item[name] = get(item["pk"], ())
     return rows
@@ -87,14 +79,11 @@ def _relation(
     model: type[Model], many: ManyRead, using: str, key: int, integer: bool
 ) -> Part | None:
     """The part of ``many``: its rows for the page's keys, numbered in the relation's order."""
-    related, join = relation_join(model, many)
-    keys = f'SELECT "c{key}" FROM {PAGE}'
-    lookups: dict[str, Any] = {f"{join}__in": RawSQL(keys, [])}
+    lookups: dict[str, Any] = {"in": RawSQL(f'SELECT "c{key}" FROM {PAGE}', [])}
     if integer:  # the index's range first: a page's keys are a run of its key order
-        lookups[f"{join}__gte"] = RawSQL(f'SELECT MIN("c{key}") FROM {PAGE}', [])
-        lookups[f"{join}__lte"] = RawSQL(f'SELECT MAX("c{key}") FROM {PAGE}', [])
-    queryset = related._default_manager.db_manager(using).all().filter(**lookups)
-    queryset = queryset.values_list(join, *many.columns)
+        lookups["gte"] = RawSQL(f'SELECT MIN("c{key}") FROM {PAGE}', [])
+        lookups["lte"] = RawSQL(f'SELECT MAX("c{key}") FROM {PAGE}', [])
+    queryset = related_rows(model, many, using, lookups)
     compiler = queryset.query.get_compiler(using)
     try:
         sql, params = compiler.as_sql()

@@ -35,7 +35,6 @@ distinct (its query selects its ordering's columns too).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from json import loads
@@ -47,7 +46,7 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from django_clerk.mapping.page_parts import PAGE, Part, cached_relation
-from django_clerk.mapping.reads import ManyRead, relation_join
+from django_clerk.mapping.reads import ManyRead, group_related, related_rows
 
 #: Column types whose values JSON does not carry exactly.
 INEXACT_TYPES = ("real", "float", "double", "blob")
@@ -88,20 +87,12 @@ def read_page(
 
 
 def _group(part: Part, text: str | None, connection: Any) -> dict[Any, list[Any]]:
-    """The related rows of a relation's JSON array by the (unconverted) key they belong to,
-    as :func:`~django_clerk.mapping.reads.fetch_many` gives them: values when one column is
-    read, else tuples."""
-    found: dict[Any, list[Any]] = defaultdict(list)
+    """The related rows of a relation's JSON array by the (unconverted) key they belong to
+    (see :func:`~django_clerk.mapping.reads.group_related`)."""
     rows: Iterable[Sequence[Any]] = loads(text) if text else ()
     if rows and part.converters:  # column by column, the key left as the database wrote it
         rows = zip(*part.converted(list(zip(*rows, strict=True)), connection, keep=0), strict=True)
-    if part.width == 2:
-        for key, value in rows:
-            found[key].append(value)
-    else:
-        for values in rows:
-            found[values[0]].append(tuple(values[1:]))
-    return found
+    return group_related(rows, part.width == 2)
 
 
 def _statement(page: Part, parts: list[Part]) -> tuple[str, list[Any]]:
@@ -132,12 +123,10 @@ def available(connection: Any) -> bool:
 
 def _relation(model: type[Model], many: ManyRead, using: str, key: int) -> Part | None:
     """The read of ``many``'s rows for the page's keys."""
-    related, join = relation_join(model, many)
     keys = RawSQL(f'SELECT "c{key}" FROM {PAGE}', [])
-    queryset = related._default_manager.db_manager(using).all().filter(**{f"{join}__in": keys})
+    queryset = related_rows(model, many, using, {"in": keys})
     if queryset.query.is_sliced or queryset.query.distinct:
         return None  # a distinct query selects its ordering's columns too
-    queryset = queryset.values_list(join, *many.columns)
     compiler = queryset.query.get_compiler(using)
     try:
         sql, params = compiler.as_sql()

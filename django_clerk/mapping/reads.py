@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db.models import Field as ModelField
-from django.db.models import ForeignObjectRel, ManyToManyField, Model
+from django.db.models import ForeignObjectRel, ManyToManyField, Model, QuerySet
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.manager import BaseManager
@@ -261,15 +261,46 @@ def relation_join(model: type[Model], many: ManyRead) -> tuple[type[Model], str]
     return related, join
 
 
+def related_rows(
+    model: type[Model], many: ManyRead, using: str, lookups: dict[str, Any]
+) -> QuerySet[Any, Any]:
+    """``values_list(join, *columns)`` of ``many``'s related rows, from the related model's
+    default manager, whose link to ``model`` matches ``lookups`` (``{"in": keys}``,
+    ``{"gte": low, "lte": high}``): the read of a page's related rows, however it is run."""
+    related, join = relation_join(model, many)
+    links = {f"{join}__{lookup}": value for lookup, value in lookups.items()}
+    queryset = related._default_manager.db_manager(using).all().filter(**links)
+    return queryset.values_list(join, *many.columns)
+
+
+def fixed_manager(model: type[Model], many: ManyRead) -> bool:
+    """Whether ``many``'s related rows come from a default manager without a
+    ``get_queryset()`` of its own (one may filter by time, a tenant...): then nothing but the
+    page's keys changes what a read of them gives, and the read can be built once."""
+    manager = relation_join(model, many)[0]._default_manager
+    return type(manager).get_queryset is BaseManager.get_queryset
+
+
+def group_related(rows: Iterable[Sequence[Any]], single: bool) -> dict[Any, list[Any]]:
+    """``{key: [related row...]}`` of rows ``(key, *columns)``, in their order: a related
+    row is a value when one column is read (``single``), else a tuple."""
+    found: dict[Any, list[Any]] = defaultdict(list)
+    if single:
+        for key, value in rows:
+            found[key].append(value)
+    else:
+        for row in rows:
+            found[row[0]].append(tuple(row[1:]))
+    return found
+
+
 def fetch_many(
     model: type[Model], many: ManyRead, pks: list[Any], using: str
 ) -> dict[Any, list[Any]]:
     """``{pk: [related row...]}`` for the page's ``pks``, one query, in the relation's
-    order; a related row is a value when one column is read, else a tuple."""
-    related, join = relation_join(model, many)
-    found: dict[Any, list[Any]] = defaultdict(list)
+    order (see :func:`group_related`)."""
     if not pks:
-        return found
+        return {}
     ints = isinstance(pks[0], int)
     low, high = (min(pks), max(pks)) if ints else (None, None)
     # A dense run of ids is cheaper to the database as a range than as 1000 parameters;
@@ -280,16 +311,9 @@ def fetch_many(
     if compiled is not None:
         rows = compiled.rows([low, high])
     else:
-        lookup = {f"{join}__gte": low, f"{join}__lte": high} if dense else {f"{join}__in": pks}
-        queryset = related._default_manager.db_manager(using).all().filter(**lookup)
-        rows = queryset.values_list(join, *many.columns)
-    if len(many.columns) == 1:
-        for key, value in rows:
-            found[key].append(value)
-    else:
-        for related_row in rows:
-            found[related_row[0]].append(tuple(related_row[1:]))
-    return found
+        lookups = {"gte": low, "lte": high} if dense else {"in": pks}
+        rows = related_rows(model, many, using, lookups)
+    return group_related(rows, len(many.columns) == 1)
 
 
 #: Stand for the lowest and the highest key of a page while a relation's read is compiled
@@ -306,16 +330,12 @@ def compiled_range(model: type[Model], many: ManyRead, using: str) -> CompiledQu
     queries = compiled_queries()
     if key in queries:
         return queries[key]
-    related, join = relation_join(model, many)
-    manager = related._default_manager
     query: CompiledQuery | None = None
-    if type(manager).get_queryset is BaseManager.get_queryset:
+    if fixed_manager(model, many):
         low, high = RANGE_MARKS
-        queryset = (
-            manager.db_manager(using).all().filter(**{f"{join}__gte": low, f"{join}__lte": high})
-        )
+        rows = related_rows(model, many, using, {"gte": low, "lte": high})
         try:
-            query = CompiledQuery(queryset.values_list(join, *many.columns), RANGE_MARKS)
+            query = CompiledQuery(rows, RANGE_MARKS)
         except (ValueError, EmptyResultSet, FullResultSet):  # a mark outside the key's type
             query = None
         if query is not None and query.own_values:

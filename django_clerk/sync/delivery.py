@@ -188,6 +188,7 @@ def deliver_batch(
     serializers = get_serializers(entity)
     if store is None or not serializers or entity not in store_entities(store):
         report.dropped = settle_ok(claim, [r.object_id for r in rows])
+        release_rest(claim, rows, report.settled)
         return report
 
     payloads: dict[str, dict[str, Any]] = {}
@@ -253,8 +254,7 @@ def deliver_batch(
         _wake_waiting(store.pk, entity, using)
     report.failed += settle_failed(claim, failed)
     _announce_failures(store, entity, retry, error, failed)
-    settled = report.delivered + report.dropped + report.retrying + report.failed
-    release_rest(claim, rows, settled)
+    release_rest(claim, rows, report.settled)
     return report
 
 

@@ -67,7 +67,7 @@ def _deliver(claim: Claim, rows: list[ClaimedRow], store: Store | None) -> Deliv
     using = claim.using
     if store is None or not store.public_key_in_force:  # nobody to tell
         report.dropped = settle_ok(claim, [row.object_id for row in rows])
-        release_rest(claim, rows, report.dropped)
+        release_rest(claim, rows, report.settled)
         return report
     tidy(store, claim.entity, using)
     calls = call_each(store, rows, lambda row: event_call(row, store, using))

@@ -33,13 +33,13 @@ def deliver_forgets(claim: Claim, rows: list[ClaimedRow], store: Store | None) -
     report = DeliveryReport()
     if store is None:  # the store was deactivated or deleted: nobody to ask
         report.dropped = settle_ok(claim, [row.object_id for row in rows])
-        release_rest(claim, rows, report.dropped)
+        release_rest(claim, rows, report.settled)
         return report
     if not store.credentials().private_key:  # kept for an admin: the keys may come back
         reason = f"Store {store.code!r} has no private key to ask Clerk to forget with."
         report.failed = settle_failed(claim, {row.object_id: reason for row in rows})
         logger.error("Clerk.io requests to forget a person wait: %s", reason)
-        release_rest(claim, rows, report.failed)
+        release_rest(claim, rows, report.settled)
         return report
     calls = call_each(store, rows, _forget_call)
     report.deleted = settle_ok(claim, calls.sent)

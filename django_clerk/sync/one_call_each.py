@@ -112,6 +112,5 @@ def settle_calls(
             logger.warning("Clerk.io %s will be sent again: %s", what, calls.error)
         else:  # refused keys: the rows wait until the keys are fixed, as changes do
             logger.error("Clerk.io refused the store's keys: %s wait: %s", what, calls.error)
-    settled = report.delivered + report.dropped + report.failed + report.retrying
-    release_rest(claim, rows, settled, unsent=waiting)
+    release_rest(claim, rows, report.settled, unsent=waiting)
     return report

@@ -43,6 +43,11 @@ class DeliveryReport:
     def delivered(self) -> int:
         return self.upserted + self.deleted
 
+    @property
+    def settled(self) -> int:
+        """The rows these rounds settled: delivered, dropped, due again or kept failed."""
+        return self.delivered + self.dropped + self.retrying + self.failed
+
 
 def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     """Seconds before attempt ``attempts + 1``: ``Retry-After`` if Clerk sent one, else
