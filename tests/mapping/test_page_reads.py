@@ -193,11 +193,10 @@ def test_text_and_numbers_read_in_one_statement_are_those_of_the_queries(
     assert read == set(AWKWARD_NAMES)
 
 
-def test_a_relation_json_would_round_is_read_with_a_query_of_its_own(store: Any) -> None:
+def make_purchase(*items: dict[str, Any]) -> Any:
+    """Purchase ``P-1`` of a chair, with an item of each of ``items``' fields."""
     import datetime
 
-    from django_clerk.mapping.reads import ManyRead, fetch_many
-    from django_clerk.mapping.rendering import rows_with_relations
     from tests.othershop.models import Article, Purchase, PurchaseItem
 
     article = Article.objects.create(
@@ -206,10 +205,18 @@ def test_a_relation_json_would_round_is_read_with_a_query_of_its_own(store: Any)
     )  # fmt: skip
     placed = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
     purchase = Purchase.objects.create(ref="P-1", placed=placed)
-    for weight in (0.1 + 0.2, 1 / 3):
-        PurchaseItem.objects.create(
-            purchase=purchase, article=article, qty=1, each=1, weight=weight
-        )
+    for fields in items:
+        PurchaseItem.objects.create(purchase=purchase, article=article, qty=1, each=1, **fields)
+    return purchase
+
+
+def test_a_relation_json_would_round_is_read_with_a_query_of_its_own(store: Any) -> None:
+    from django_clerk.mapping.reads import ManyRead, fetch_many
+    from django_clerk.mapping.rendering import rows_with_relations
+    from tests.othershop.models import Purchase
+
+    purchase = make_purchase({"weight": 0.1 + 0.2}, {"weight": 1 / 3})
+    placed = purchase.placed
     many = ManyRead("items", ("weight",))
     rows = Purchase.objects.order_by("pk").values("pk", "placed")[:10]
     found = page_reads.read_page(rows, ["pk", "placed"], Purchase, [many])
@@ -287,22 +294,13 @@ def test_a_distinct_relation_is_read_with_a_query_of_its_own(store: Any) -> None
 
 
 def test_wide_decimals_are_read_with_a_query_of_their_own_on_sqlite(store: Any) -> None:
-    import datetime
     from decimal import Decimal
 
     from django_clerk.mapping.reads import ManyRead, fetch_many
-    from tests.othershop.models import Article, Purchase, PurchaseItem
+    from tests.othershop.models import Purchase
 
-    article = Article.objects.create(
-        ean="5700000000017", title="Chair", blurb="", net_cost=1,
-        first_listed=datetime.date(2024, 1, 2), on_hand=1,
-    )  # fmt: skip
-    placed = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
-    purchase = Purchase.objects.create(ref="P-1", placed=placed)
     total = Decimal("100000000000000.50")  # 17 digits: JSON would write 15, rounded its way
-    PurchaseItem.objects.create(
-        purchase=purchase, article=article, qty=1, each=1, exact_total=total
-    )
+    make_purchase({"exact_total": total})
     wide, narrow = ManyRead("items", ("exact_total",)), ManyRead("items", ("each",))
     rows = Purchase.objects.order_by("pk").values("pk")[:10]
     exact = fetch_many(Purchase, wide, ["P-1"], "default")["P-1"]
