@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -41,11 +42,11 @@ from django_clerk.conf import clerk_settings
 from django_clerk.mapping import get_serializers, registry
 from django_clerk.models import PendingChange, Store
 from django_clerk.models.sync import BULK, FORGET, LOG_LINE
-from django_clerk.signals import changes_delivered, delivery_failed, send_safely
+from django_clerk.signals import changes_delivered, delivery_failed, send_safely, signals_muted
 from django_clerk.sync import push
 from django_clerk.sync.bulk_markers import expand_claimed
 from django_clerk.sync.entities import store_entities
-from django_clerk.sync.events import EVENT_KINDS, deliver_events
+from django_clerk.sync.events import EVENT_KINDS, deliver_events, housekeeping_paused
 from django_clerk.sync.forgets import deliver_forgets
 from django_clerk.sync.settling import (
     Claim,
@@ -103,6 +104,15 @@ def deliver_due(
             )
             break
     return report
+
+
+@contextmanager
+def rehearsal() -> Iterator[None]:
+    """A delivery that is rolled back (the tracking validator's, to the fake Clerk): nothing
+    it does happens, so it sends no signal (:func:`~django_clerk.signals.signals_muted`) and
+    does no housekeeping (:func:`~django_clerk.sync.events.housekeeping_paused`)."""
+    with signals_muted(), housekeeping_paused():
+        yield
 
 
 def claim_batch(

@@ -141,6 +141,7 @@ def test_no_housekeeping_while_paused_and_none_put_off_by_it(
     clerk_store: Any, clerk_api: Any, settings: Any, make_request: Any, monkeypatch: Any
 ) -> None:
     from django_clerk.sync import events
+    from django_clerk.sync.delivery import rehearsal
 
     monkeypatch.setattr(events, "_tidied", {})
     settings.CLERK = {**settings.CLERK, "TRACKING_SALE_MEMORY_DAYS": 30}
@@ -158,7 +159,7 @@ def test_no_housekeeping_while_paused_and_none_put_off_by_it(
         )  # fmt: skip
 
     another_sale("x")
-    with events.housekeeping_paused():  # as the tracking validator's rolled-back rehearsal
+    with rehearsal():  # as the tracking validator's rolled-back delivery
         deliver()
     assert PendingChange.objects.filter(due_at=old).exists() and events._tidied == {}
     another_sale("y")

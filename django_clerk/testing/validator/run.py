@@ -103,14 +103,11 @@ def _deliver_pending(api: FakeClerkAPI) -> PageVisit:
     wait was over. The delivery is rolled back: every change stays pending for the shop's own
     delivery to Clerk, and the delivery's signals and housekeeping are left out."""
     from django_clerk.models import PendingChange
-    from django_clerk.signals import signals_muted
-    from django_clerk.sync.delivery import deliver_due
-    from django_clerk.sync.events import housekeeping_paused
+    from django_clerk.sync.delivery import deliver_due, rehearsal
 
     start = len(api.requests)
     using = router.db_for_write(PendingChange)
-    # Rolled back: it never happened, so it sends no signal and does no housekeeping.
-    with transaction.atomic(using=using), signals_muted(), housekeeping_paused():
+    with transaction.atomic(using=using), rehearsal():  # rolled back: it never happened
         now = timezone.now()
         PendingChange.objects.using(using).filter(
             state=PendingChange.State.PENDING, due_at__gt=now
