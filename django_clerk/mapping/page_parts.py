@@ -3,6 +3,7 @@ query's SQL and parameters, with the converters the ORM applies to its columns."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,10 +31,15 @@ class Part:
 
     def __init__(self, compiler: SQLCompiler, sql: str, params: Sequence[Any]) -> None:
         self.sql, self.params = sql, list(params)
-        expressions = [column[0] for column in compiler.select]
-        self.width = len(expressions)
-        self.converters = list(compiler.get_converters(expressions).items())
-        self.types = [db_type(expression, compiler.connection) for expression in expressions]
+        self.expressions = [column[0] for column in compiler.select]
+        self.connection = compiler.connection
+        self.width = len(self.expressions)
+        self.converters = list(compiler.get_converters(self.expressions).items())
+
+    @functools.cached_property
+    def types(self) -> list[str | None]:
+        """Each column's database type (``None``: Django cannot tell)."""
+        return [db_type(expression, self.connection) for expression in self.expressions]
 
     def converted(self, columns: list[Any], connection: Any, keep: int | None = None) -> list[Any]:
         """The part's ``columns`` (a sequence of values per column) through the ORM's

@@ -133,7 +133,7 @@ def _relation(model: type[Model], many: ManyRead, using: str, key: int) -> Part 
     except (EmptyResultSet, FullResultSet):
         return None
     part = Part(compiler, sql, params)
-    exact = map(_exact, (column[0] for column in compiler.select), part.types)
+    exact = map(_exact, part.expressions, part.types)
     if part.width != 1 + len(many.columns) or not all(exact):
         return None
     return part

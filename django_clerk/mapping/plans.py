@@ -32,7 +32,7 @@ from django_clerk.mapping.reads import (
     Reads,
     RowReader,
     drf_reads,
-    links_by_key,
+    many_link,
     model_field,
 )
 
@@ -126,16 +126,15 @@ def instead(field: serializers.Field[Any, Any, Any, Any], model: type[Model]) ->
     """What to declare instead of a field that needs instances."""
     attrs = list(getattr(field, "source_attrs", None) or [])
     relation = model_field(model, attrs[0]) if attrs else None
-    if (
-        relation is not None
-        and relation.is_relation
-        and (relation.many_to_many or relation.one_to_many)
-        and not links_by_key(relation)
-    ):
-        return (
-            f"its relation {attrs[0]!r} links to {model.__name__} by another field than "
-            "the primary key (to_field=), and is read from instances"
-        )
+    if relation is not None and (relation.many_to_many or relation.one_to_many):
+        link = many_link(relation)
+        if link is None:
+            return f"its relation {attrs[0]!r} is generic, and is read from instances"
+        if not link.target_field.primary_key:
+            return (
+                f"its relation {attrs[0]!r} links to {model.__name__} by another field than "
+                "the primary key (to_field=), and is read from instances"
+            )
     if isinstance(field, serializers.SerializerMethodField):
         return (
             "declare the value instead: a column or a path across foreign keys in source=, "

@@ -188,19 +188,23 @@ def many_relation(model: type[Model], name: str) -> Any:
 
 def links_by_key(relation: Any) -> bool:
     """Whether the related rows of the many ``relation`` point to its model's primary key."""
-    link: Any
+    link = many_link(relation)
+    return link is not None and bool(link.target_field.primary_key)
+
+
+def many_link(relation: Any) -> Any:
+    """The foreign key that points the related rows of the many ``relation`` to its model:
+    the related model's, or the through table's; ``None`` for another kind (a generic
+    relation)."""
     if isinstance(relation, ManyToManyField):  # forward: the through table's link to us
         through: Any = relation.remote_field.through
-        link = through._meta.get_field(relation.m2m_field_name())
-    elif isinstance(relation, ForeignObjectRel) and relation.many_to_many:  # reverse
+        return through._meta.get_field(relation.m2m_field_name())
+    if isinstance(relation, ForeignObjectRel) and relation.many_to_many:  # reverse
         field: Any = relation.field  # the other side's link to us
-        through = field.remote_field.through
-        link = through._meta.get_field(field.m2m_reverse_field_name())
-    elif isinstance(relation, ForeignObjectRel):  # reverse foreign key
-        link = relation.field
-    else:  # another kind (a generic relation): followed on instances
-        return False
-    return bool(link.target_field.primary_key)
+        return field.remote_field.through._meta.get_field(field.m2m_reverse_field_name())
+    if isinstance(relation, ForeignObjectRel):  # reverse foreign key
+        return relation.field
+    return None
 
 
 def read_many(model: type[Model], name: str, attrs: Sequence[str]) -> ManyRead | None:

@@ -231,3 +231,4 @@ def test_a_generic_relation_renders_from_instances(store):
     assert read_many(Article, "tags", ["pk"]) is None
     plan, ids = render_related_ids(store, Article, "ean", "tags")  # planning does not fail
     assert not plan.rows and ids == [sorted(t.pk for t in tags)]
+    assert "its relation 'tags' is generic" in plan.reason
